@@ -1,0 +1,167 @@
+package usersig
+
+import (
+	"encoding/binary"
+)
+
+// A Composer writes the exact bytes a scheme signs for an identity.
+//
+// AppendMessage appends the message to dst and returns the extended slice, so
+// a caller can reuse one buffer across calls. It returns an error wrapping
+// ErrMissingIdentity when the identity lacks every field the scheme signs.
+// Implementations must be safe for concurrent use and must not retain dst.
+type Composer interface {
+	AppendMessage(dst []byte, id Identity) ([]byte, error)
+}
+
+// MessageRule is a Composer that ships with this package. Its values are
+// constants, so no caller can change what another caller's scheme signs.
+type MessageRule uint8
+
+// The message rules. Each signs the UTF-8 bytes of the fields as given:
+// nothing is trimmed, lower-cased or normalised, because every vendor signs
+// the exact text its widget is handed.
+const (
+	// UserID signs the user id. An empty id is ErrMissingIdentity.
+	UserID MessageRule = iota + 1
+
+	// Email signs the email. An empty email is ErrMissingIdentity.
+	Email
+
+	// UserIDOrEmail signs the user id if it is set, else the email (Intercom,
+	// MagicBell, Front, Featurebase). Both empty is ErrMissingIdentity.
+	UserIDOrEmail
+
+	// UserIDEmail signs the user id followed by the email with no separator;
+	// either may be empty, not both (Helpshift). It is byte-compatible with
+	// Helpshift and therefore ambiguous: id "ab" with email "c@x" and id "abc"
+	// with email "@x" share one message and so one signature. Use it only to
+	// talk to Helpshift; use Framed where you control both sides.
+	UserIDEmail
+
+	// UserIDExpiry signs the user id followed by the expiry as FormatExpiry
+	// writes it (JavaScript's Date.prototype.toJSON, e.g.
+	// "2026-11-22T10:00:00.000Z"), or by nothing when ExpiresAt is zero
+	// (Product Fruits). An empty user id is ErrMissingIdentity. Verifying a
+	// text the client sent back, in whatever form it was signed, is
+	// Signer.VerifyCredential's job.
+	UserIDExpiry
+
+	// Framed signs every field unambiguously: a domain-separation label, then
+	// the user id and the email each as an 8-byte big-endian length and the
+	// bytes, then the expiry as a presence byte and, when present, Unix
+	// seconds (8 bytes) and nanoseconds (4 bytes). Two different identities
+	// never share a message. No vendor checks this form: use it where your
+	// own services sign and verify. Both id and email empty is
+	// ErrMissingIdentity.
+	Framed
+)
+
+// framedLabel separates Framed messages from any other use of the same key.
+const framedLabel = "usersig/framed/v1\x00"
+
+// String returns the rule's Go name, for logs and diagnostics.
+func (r MessageRule) String() string {
+	switch r {
+	case UserID:
+		return "UserID"
+	case Email:
+		return "Email"
+	case UserIDOrEmail:
+		return "UserIDOrEmail"
+	case UserIDEmail:
+		return "UserIDEmail"
+	case UserIDExpiry:
+		return "UserIDExpiry"
+	case Framed:
+		return "Framed"
+	}
+	return "MessageRule(invalid)"
+}
+
+// Describe says in words what the rule signs, for documentation and the CLI.
+func (r MessageRule) Describe() string {
+	switch r {
+	case UserID:
+		return "user id"
+	case Email:
+		return "email"
+	case UserIDOrEmail:
+		return "user id if set, else email"
+	case UserIDEmail:
+		return "user id + email, no separator"
+	case UserIDExpiry:
+		return "user id + expiry as JS toJSON text (or nothing)"
+	case Framed:
+		return "length-prefixed id, email, expiry"
+	}
+	return "invalid"
+}
+
+// AppendMessage implements Composer.
+func (r MessageRule) AppendMessage(dst []byte, id Identity) ([]byte, error) {
+	switch r {
+	case UserID:
+		if id.UserID == "" {
+			return dst, missing("user id")
+		}
+		return append(dst, id.UserID...), nil
+	case Email:
+		if id.Email == "" {
+			return dst, missing("email")
+		}
+		return append(dst, id.Email...), nil
+	case UserIDOrEmail:
+		if id.UserID != "" {
+			return append(dst, id.UserID...), nil
+		}
+		if id.Email == "" {
+			return dst, missing("user id or email")
+		}
+		return append(dst, id.Email...), nil
+	case UserIDEmail:
+		if id.UserID == "" && id.Email == "" {
+			return dst, missing("user id or email")
+		}
+		return append(append(dst, id.UserID...), id.Email...), nil
+	case UserIDExpiry:
+		if id.UserID == "" {
+			return dst, missing("user id")
+		}
+		if id.ExpiresAt.IsZero() {
+			return append(dst, id.UserID...), nil
+		}
+		return appendExpiry(append(dst, id.UserID...), id.ExpiresAt)
+	case Framed:
+		return appendFramed(dst, id)
+	}
+	return dst, errInvalidRule
+}
+
+// appendUserIDExpiryText is UserIDExpiry over an expiry text a client sent
+// back, in whatever form it was signed (.NET's seven digits, say).
+func appendUserIDExpiryText(dst []byte, userID, expires string) ([]byte, error) {
+	if userID == "" {
+		return dst, missing("user id")
+	}
+	return append(append(dst, userID...), expires...), nil
+}
+
+func appendFramed(dst []byte, id Identity) ([]byte, error) {
+	if id.UserID == "" && id.Email == "" {
+		return dst, missing("user id or email")
+	}
+	dst = append(dst, framedLabel...)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(len(id.UserID)))
+	dst = append(dst, id.UserID...)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(len(id.Email)))
+	dst = append(dst, id.Email...)
+	if id.ExpiresAt.IsZero() {
+		return append(dst, 0), nil
+	}
+	dst = append(dst, 1)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(id.ExpiresAt.Unix()))
+	return binary.BigEndian.AppendUint32(dst, uint32(id.ExpiresAt.Nanosecond())), nil
+}
+
+func (r MessageRule) valid() bool { return r >= UserID && r <= Framed }

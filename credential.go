@@ -1,0 +1,53 @@
+package usersig
+
+import "time"
+
+// A Credential is an identity and its signature as text, the way they travel
+// between a backend, its front end and the service that checks them. Expires
+// is the exact expiry text that was signed (empty for none); for Product
+// Fruits it is user.hmac.expiration and Signature is user.hmac.hash.
+type Credential struct {
+	UserID    string `json:"userId,omitempty"`
+	Email     string `json:"email,omitempty"`
+	Expires   string `json:"expires,omitempty"`
+	Signature string `json:"signature"`
+}
+
+// Issue signs id and returns it with the signature and the expiry text, so a
+// backend can hand its front end everything in one step. For UserIDExpiry
+// schemes Expires is the text signed (FormatExpiry's); for other schemes it
+// is ExpiresAt in RFC 3339 with nanoseconds, which VerifyCredential reads back
+// to the same instant.
+func (s *Signer) Issue(id Identity) (Credential, error) {
+	sig, err := s.Sign(id)
+	if err != nil {
+		return Credential{}, err
+	}
+	c := Credential{UserID: id.UserID, Email: id.Email, Signature: sig}
+	if !id.ExpiresAt.IsZero() {
+		if s.rule == UserIDExpiry {
+			c.Expires, err = FormatExpiry(id.ExpiresAt)
+		} else {
+			c.Expires = id.ExpiresAt.UTC().Format(time.RFC3339Nano)
+		}
+	}
+	return c, err
+}
+
+// VerifyCredential verifies a credential as a client sent it. The expiry
+// text is parsed with ParseExpiry (any RFC 3339 form, bounded in length) and
+// checked against the clock like Verify does; for UserIDExpiry schemes the
+// MAC is over the exact text received, so a signature made over .NET's
+// seven-digit ToString("o") verifies as well as one over JavaScript's
+// toJSON. Errors are Verify's, plus ErrInvalidExpiry for an unreadable text.
+func (s *Signer) VerifyCredential(c Credential) error {
+	id := Identity{UserID: c.UserID, Email: c.Email}
+	if c.Expires != "" {
+		t, err := ParseExpiry(c.Expires)
+		if err != nil {
+			return err
+		}
+		id.ExpiresAt = t
+	}
+	return s.verify(id, c.Signature, &c.Expires)
+}

@@ -1,0 +1,75 @@
+package usersig
+
+import (
+	"fmt"
+	"time"
+)
+
+// An Option configures a Signer. Options are applied in order by New, which
+// refuses a bad one with an error wrapping ErrInvalidOption (or the secret
+// errors for WithPreviousSecrets).
+type Option func(*settings) error
+
+type settings struct {
+	previous          [][]byte
+	now               func() time.Time
+	leeway            time.Duration
+	allowShortSecrets bool
+}
+
+// WithPreviousSecrets adds secrets that Verify still accepts while a new one
+// is rolled out; Sign always uses the secret given to New. Verification
+// computes the MAC under every secret, in order, with no early exit, so its
+// timing does not reveal which secret matched; each extra secret costs one
+// more HMAC per Verify. Each secret is copied and checked like the current
+// one. Default: none.
+func WithPreviousSecrets(secrets ...[]byte) Option {
+	return func(s *settings) error {
+		for _, secret := range secrets {
+			s.previous = append(s.previous, append([]byte(nil), secret...))
+		}
+		return nil
+	}
+}
+
+// WithClock sets the function Verify asks for the current time when it
+// checks an expiry, for tests and for services with their own clock source.
+// Default: time.Now, read when Verify runs. A nil clock is refused.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) error {
+		if now == nil {
+			return fmt.Errorf("%w: WithClock(nil)", ErrInvalidOption)
+		}
+		s.now = now
+		return nil
+	}
+}
+
+// WithLeeway lets an identity verify for d after its ExpiresAt, to absorb
+// clock skew between the signer and the verifier: an identity is expired when
+// now >= ExpiresAt + d. Default: 0. A negative leeway is refused; keep it
+// small (seconds to a few minutes), since it extends every signature's life.
+func WithLeeway(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return fmt.Errorf("%w: WithLeeway with a negative duration", ErrInvalidOption)
+		}
+		s.leeway = d
+		return nil
+	}
+}
+
+// WithShortSecretsAllowed accepts secrets shorter than MinSecretLen bytes
+// (but never empty ones).
+//
+// New refuses short secrets by default because an HMAC is only as strong as
+// its key: a short or human-chosen secret can be brute-forced offline from a
+// single signature the front end sees. Allow them only where you do not pick
+// the secret — a vendor that issued a short one — or for known-answer tests
+// such as the vendors' published samples keyed with "secret".
+func WithShortSecretsAllowed() Option {
+	return func(s *settings) error {
+		s.allowShortSecrets = true
+		return nil
+	}
+}

@@ -1,0 +1,245 @@
+package usersig
+
+// presets lists the preset constructors in the order Schemes returns them.
+// It is unexported and holds functions, so nothing outside this file can
+// change a preset.
+var presets = [...]func() Scheme{
+	Engagespot, Proficient, Helpshift, HelpshiftFullPrivacy, ProductFruits, Intercom,
+	Crisp, HelpScout, Front, TawkTo, Novu, MagicBell, Courier, Chatwoot, Gleap, Canny, Plain, Featurebase,
+}
+
+// Engagespot (HMAC authentication): base64 HMAC of the user id, sent by the
+// front-end SDK as userSignature, in the headers X-ENGAGESPOT-USER-ID and
+// X-ENGAGESPOT-USER-SIGNATURE beside X-ENGAGESPOT-API-KEY.
+// Source: Engagespot's "HMAC Authentication" docs; github.com/Engagespot/engagespot
+// packages/core/src/Notification.ts.
+func Engagespot() Scheme {
+	return Scheme{
+		Name: "engagespot", Composer: UserID, Encoding: Base64,
+		Headers:   Headers{UserID: "X-ENGAGESPOT-USER-ID", Signature: "X-ENGAGESPOT-USER-SIGNATURE", APIKey: "X-ENGAGESPOT-API-KEY"},
+		Vendor:    "Engagespot",
+		Transport: "userSignature option; headers X-ENGAGESPOT-USER-ID, X-ENGAGESPOT-USER-SIGNATURE",
+		Source:    "Engagespot docs, HMAC Authentication; github.com/Engagespot/engagespot packages/core/src/Notification.ts",
+	}
+}
+
+// Proficient: base64 HMAC of the user's external id, keyed with the project's
+// hsec_ secret, sent as X-PROFICIENT-USER-HMAC beside
+// X-PROFICIENT-USER-EXTERNAL-ID and the publishable X-PROFICIENT-API-KEY;
+// a missing or bad hash is answered 401.
+// Source: Proficient's HMAC authentication docs.
+func Proficient() Scheme {
+	return Scheme{
+		Name: "proficient", Composer: UserID, Encoding: Base64,
+		Headers:   Headers{UserID: "X-PROFICIENT-USER-EXTERNAL-ID", Signature: "X-PROFICIENT-USER-HMAC", APIKey: "X-PROFICIENT-API-KEY"},
+		Vendor:    "Proficient",
+		Transport: "userHmac prop; headers X-PROFICIENT-USER-EXTERNAL-ID, X-PROFICIENT-USER-HMAC",
+		Source:    "Proficient docs, HMAC authentication",
+	}
+}
+
+// Helpshift (user identity verification): base64 HMAC of the user id, or the
+// email, or the user id and email concatenated with no separator, by which
+// are present (see UserIDEmail for the ambiguity that implies). Passed as
+// userAuthToken in the login config.
+// Source: Helpshift FAQ "User Identity Verification" (Python, Node and Java
+// samples); github.com/helpshift/helpshift-ios-sdkx-samples MockUserAuthTokenServer.swift.
+func Helpshift() Scheme {
+	return Scheme{
+		Name: "helpshift", Composer: UserIDEmail, Encoding: Base64,
+		Vendor:    "Helpshift",
+		Transport: "userAuthToken in the login config",
+		Source:    "Helpshift FAQ, User Identity Verification; github.com/helpshift/helpshift-ios-sdkx-samples MockUserAuthTokenServer.swift",
+	}
+}
+
+// HelpshiftFullPrivacy is Helpshift with the EnableFullPrivacy flag: the MAC
+// is over the user id only and the email is ignored.
+// Source: Helpshift FAQ "User Identity Verification".
+func HelpshiftFullPrivacy() Scheme {
+	return Scheme{
+		Name: "helpshift-full-privacy", Composer: UserID, Encoding: Base64,
+		Vendor:    "Helpshift (full privacy)",
+		Transport: "userAuthToken in the login config",
+		Source:    "Helpshift FAQ, User Identity Verification (EnableFullPrivacy)",
+	}
+}
+
+// ProductFruits (user identity verification): base64 HMAC of the username
+// followed by the expiry text, or by nothing without an expiry. The front end
+// passes user.hmac = {hash, expiration} to productFruits.init or identifyUser
+// and the expiration must be the exact text signed: use Signer.Issue to get
+// both, and Signer.VerifyCredential to check a text a client sent back
+// (JavaScript's three fraction digits or .NET's seven).
+// Source: Product Fruits "User identity verification" (Node sample);
+// help.productfruits.com/en/article/examples-of-backend-hmac-computation.
+func ProductFruits() Scheme {
+	return Scheme{
+		Name: "productfruits", Composer: UserIDExpiry, Encoding: Base64,
+		Headers:   Headers{UserID: "X-User-Id", Expires: "X-User-Expires", Signature: "X-User-Signature"},
+		Vendor:    "Product Fruits",
+		Transport: "user.hmac = {hash, expiration} in productFruits.init / identifyUser",
+		Source:    "Product Fruits docs, User identity verification; help.productfruits.com/en/article/examples-of-backend-hmac-computation",
+	}
+}
+
+// Intercom (identity verification): lowercase hex HMAC of the user_id if
+// present, else the email, set as intercomSettings.user_hash (setUserHash on
+// mobile). Intercom has one secret per platform: web, iOS and Android.
+// Source: github.com/intercom/intercom-rails lib/intercom-rails/script_tag.rb.
+func Intercom() Scheme {
+	return Scheme{
+		Name: "intercom", Composer: UserIDOrEmail, Encoding: Hex,
+		Vendor:    "Intercom",
+		Transport: "intercomSettings.user_hash; mobile setUserHash",
+		Source:    "github.com/intercom/intercom-rails lib/intercom-rails/script_tag.rb",
+	}
+}
+
+// Crisp: lowercase hex HMAC of the email, pushed as
+// $crisp.push(["set", "user:email", [email, signature]]).
+// Source: github.com/crisp-im/crisp-plugin-wordpress crisp.php.
+func Crisp() Scheme {
+	return Scheme{
+		Name: "crisp", Composer: Email, Encoding: Hex,
+		Vendor:    "Crisp",
+		Transport: `$crisp.push(["set","user:email",[email, signature]])`,
+		Source:    "github.com/crisp-im/crisp-plugin-wordpress crisp.php",
+	}
+}
+
+// HelpScout (Beacon secure mode): lowercase hex HMAC of the email, passed as
+// Beacon('identify', {email, signature}).
+// Source: developer.helpscout.com/beacon-2/web/secure-mode.
+func HelpScout() Scheme {
+	return Scheme{
+		Name: "helpscout", Composer: Email, Encoding: Hex,
+		Vendor:    "Help Scout Beacon",
+		Transport: "Beacon('identify', {email, signature})",
+		Source:    "developer.helpscout.com/beacon-2/web/secure-mode",
+	}
+}
+
+// Front (Front Chat identity verification): lowercase hex HMAC of the userId
+// if one is passed, else the email, passed as userHash to FrontChat('init').
+// Source: dev.frontapp.com/docs/identify-users.
+func Front() Scheme {
+	return Scheme{
+		Name: "front", Composer: UserIDOrEmail, Encoding: Hex,
+		Vendor:    "Front Chat",
+		Transport: "FrontChat('init', {email, userId?, userHash})",
+		Source:    "dev.frontapp.com/docs/identify-users",
+	}
+}
+
+// TawkTo (secure mode, visitor): lowercase hex HMAC of the email, set as
+// Tawk_API.visitor = {name, email, hash}.
+// Source: github.com/tawk/tawk-wordpress tawkto/tawkto.php.
+func TawkTo() Scheme {
+	return Scheme{
+		Name: "tawkto", Composer: Email, Encoding: Hex,
+		Vendor:    "Tawk.to",
+		Transport: "Tawk_API.visitor = {name, email, hash}",
+		Source:    "github.com/tawk/tawk-wordpress tawkto/tawkto.php",
+	}
+}
+
+// Novu (Inbox HMAC): lowercase hex HMAC of the subscriberId, passed as the
+// subscriberHash prop. Novu compares the text exactly, so upper-case hex fails.
+// Source: github.com/novuhq/novu apps/api/src/app/inbox/utils/encryption.ts.
+func Novu() Scheme {
+	return Scheme{
+		Name: "novu", Composer: UserID, Encoding: Hex,
+		Vendor:    "Novu",
+		Transport: "subscriberHash prop",
+		Source:    "github.com/novuhq/novu apps/api/src/app/inbox/utils/encryption.ts",
+	}
+}
+
+// MagicBell (legacy HMAC): base64 HMAC of the external id if present, else
+// the email, sent as X-MAGICBELL-USER-HMAC beside X-MAGICBELL-USER-EXTERNAL-ID
+// or X-MAGICBELL-USER-EMAIL.
+// Source: github.com/magicbell/magicbell-js packages/magicbell/src/crypto.ts (history).
+func MagicBell() Scheme {
+	return Scheme{
+		Name: "magicbell", Composer: UserIDOrEmail, Encoding: Base64,
+		Headers:   Headers{UserID: "X-MAGICBELL-USER-EXTERNAL-ID", Email: "X-MAGICBELL-USER-EMAIL", Signature: "X-MAGICBELL-USER-HMAC"},
+		Vendor:    "MagicBell (legacy HMAC)",
+		Transport: "headers X-MAGICBELL-USER-EXTERNAL-ID or X-MAGICBELL-USER-EMAIL, X-MAGICBELL-USER-HMAC",
+		Source:    "github.com/magicbell/magicbell-js packages/magicbell/src/crypto.ts (history)",
+	}
+}
+
+// Courier (legacy HMAC): lowercase hex HMAC of the userId, sent in the
+// headers x-courier-user-id and x-courier-user-signature.
+// Source: github.com/trycourier/courier-react packages/client-graphql/src/client.ts.
+func Courier() Scheme {
+	return Scheme{
+		Name: "courier", Composer: UserID, Encoding: Hex,
+		Headers:   Headers{UserID: "x-courier-user-id", Signature: "x-courier-user-signature"},
+		Vendor:    "Courier (legacy HMAC)",
+		Transport: "headers x-courier-user-id, x-courier-user-signature",
+		Source:    "github.com/trycourier/courier-react packages/client-graphql/src/client.ts",
+	}
+}
+
+// Chatwoot (identity validation): lowercase hex HMAC of the identifier,
+// passed as identifier_hash to $chatwoot.setUser; compared exactly.
+// Source: github.com/chatwoot/chatwoot app/controllers/api/v1/widget/contacts_controller.rb.
+func Chatwoot() Scheme {
+	return Scheme{
+		Name: "chatwoot", Composer: UserID, Encoding: Hex,
+		Vendor:    "Chatwoot",
+		Transport: "$chatwoot.setUser(id, {identifier_hash})",
+		Source:    "github.com/chatwoot/chatwoot app/controllers/api/v1/widget/contacts_controller.rb",
+	}
+}
+
+// Gleap (identity verification): lowercase hex HMAC of String(userId),
+// passed as the third argument of Gleap.identify. A numeric id is signed as
+// its decimal text: pass it as the string the front end will send.
+// Source: docs.gleap.io (enforce identity verification).
+func Gleap() Scheme {
+	return Scheme{
+		Name: "gleap", Composer: UserID, Encoding: Hex,
+		Vendor:    "Gleap",
+		Transport: "Gleap.identify(id, data, userHash)",
+		Source:    "docs.gleap.io, enforce identity verification",
+	}
+}
+
+// Canny (single sign-on identify): lowercase hex HMAC of user.id, passed as
+// hash to Canny('identify').
+// Source: developers.canny.io/install/security.
+func Canny() Scheme {
+	return Scheme{
+		Name: "canny", Composer: UserID, Encoding: Hex,
+		Vendor:    "Canny",
+		Transport: "Canny('identify', {..., hash})",
+		Source:    "developers.canny.io/install/security",
+	}
+}
+
+// Plain (chat authentication): lowercase hex HMAC of the email, passed as
+// customerDetails.emailHash.
+// Source: plain.com/docs/chat/authentication.
+func Plain() Scheme {
+	return Scheme{
+		Name: "plain", Composer: Email, Encoding: Hex,
+		Vendor:    "Plain",
+		Transport: "customerDetails.emailHash",
+		Source:    "plain.com/docs/chat/authentication",
+	}
+}
+
+// Featurebase (legacy identity verification): lowercase hex HMAC of the
+// userId, else the email, passed as userHash.
+// Source: help.featurebase.app/articles/4543540.
+func Featurebase() Scheme {
+	return Scheme{
+		Name: "featurebase", Composer: UserIDOrEmail, Encoding: Hex,
+		Vendor:    "Featurebase (legacy)",
+		Transport: "userHash",
+		Source:    "help.featurebase.app/articles/4543540",
+	}
+}

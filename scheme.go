@@ -1,0 +1,85 @@
+package usersig
+
+import "fmt"
+
+// A Scheme is a named way to sign identities: what is signed (Composer) and
+// how the MAC travels as text (Encoding), plus, for the vendors that send
+// them in HTTP headers, the header names.
+//
+// The presets (Engagespot, Intercom, ...) are functions returning a fresh
+// Scheme, not variables, so no caller can change another caller's preset.
+// Build your own Scheme for a format not listed; Name is free text.
+type Scheme struct {
+	// Name is the preset's lookup name ("engagespot"), or yours.
+	Name string
+	// Composer writes the bytes signed. Required.
+	Composer Composer
+	// Encoding is the signature's text form. Required.
+	Encoding Encoding
+	// Headers are the HTTP headers the vendor's client sends the identity
+	// and signature in; zero where the signature travels in JavaScript.
+	Headers Headers
+
+	// Vendor is the product's display name ("Help Scout Beacon").
+	Vendor string
+	// Transport says where the signature goes in the vendor's front end
+	// ("intercomSettings.user_hash").
+	Transport string
+	// Source is the document or code the preset was read from.
+	Source string
+}
+
+// Headers names the HTTP headers that carry an identity and its signature.
+// An empty name means the field is not sent in a header.
+type Headers struct {
+	UserID    string
+	Email     string
+	Expires   string
+	Signature string
+	// APIKey is the vendor's public per-project key header, which a
+	// multi-tenant verifier uses to pick the project's secrets.
+	APIKey string
+}
+
+func (sc Scheme) validate() error {
+	if sc.Composer == nil {
+		return fmt.Errorf("%w: %q has no Composer", ErrInvalidScheme, sc.Name)
+	}
+	if r, ok := sc.Composer.(MessageRule); ok && !r.valid() {
+		return fmt.Errorf("%w: %q has an unknown MessageRule", ErrInvalidScheme, sc.Name)
+	}
+	if !sc.Encoding.valid() {
+		return fmt.Errorf("%w: %q has an unknown Encoding", ErrInvalidScheme, sc.Name)
+	}
+	return nil
+}
+
+// Describe says in words what the scheme signs, for documentation and the
+// CLI: the MessageRule's description, or the Composer's type.
+func (sc Scheme) Describe() string {
+	if r, ok := sc.Composer.(MessageRule); ok {
+		return r.Describe()
+	}
+	return fmt.Sprintf("%T", sc.Composer)
+}
+
+// LookupScheme returns the preset named name ("engagespot", "intercom", ...,
+// as listed by Schemes) and true, or a zero Scheme and false.
+func LookupScheme(name string) (Scheme, bool) {
+	for _, preset := range presets {
+		if sc := preset(); sc.Name == name {
+			return sc, true
+		}
+	}
+	return Scheme{}, false
+}
+
+// Schemes returns every preset, in a stable order: the seed vendors first,
+// then the rest as documented in the README. The slice is new on each call.
+func Schemes() []Scheme {
+	out := make([]Scheme, len(presets))
+	for i, preset := range presets {
+		out[i] = preset()
+	}
+	return out
+}

@@ -1,0 +1,175 @@
+package usersig
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"hash"
+	"sync"
+	"time"
+)
+
+// MinSecretLen is the shortest secret New accepts without
+// WithShortSecretsAllowed: 16 bytes, 128 bits if they are random.
+const MinSecretLen = 16
+
+// maxPooledMessage bounds the message buffer a Signer keeps between calls, so
+// one huge identity does not pin its memory for the life of the Signer.
+const maxPooledMessage = 4 << 10
+
+// A Signer signs and verifies identities under one Scheme and a current
+// secret, plus any previous secrets still accepted during a rotation.
+//
+// A Signer is safe for concurrent use by many goroutines. It keeps keyed
+// HMAC-SHA256 states in a pool and resets them between calls, which saves
+// re-deriving the key pads on every call. It never prints its secrets: every
+// fmt verb shows only the scheme's name and how many secrets it holds.
+type Signer struct {
+	scheme   Scheme
+	rule     MessageRule // the scheme's Composer if it is a MessageRule, else 0
+	nsecrets int
+	now      func() time.Time
+	leeway   time.Duration
+	states   *sync.Pool // of *macState
+}
+
+// macState is one goroutine's keyed MACs (current secret first) and scratch
+// space. Keeping the sum and the message here, not on the caller's stack,
+// lets them cross the hash.Hash interface without escaping to the heap.
+type macState struct {
+	macs []hash.Hash
+	msg  []byte
+	sum  [macSize]byte
+}
+
+// New returns a Signer for scheme keyed with secret. The secret is used as
+// the bytes given — never base64- or hex-decoded, even when it looks encoded,
+// because that is what every vendor does — and is copied, so the caller may
+// reuse the slice.
+//
+// New refuses an empty secret (ErrEmptySecret), a secret shorter than
+// MinSecretLen unless WithShortSecretsAllowed is given (ErrWeakSecret), a
+// scheme with no Composer or an unknown Encoding (ErrInvalidScheme), and bad
+// options (ErrInvalidOption). The same checks apply to previous secrets.
+func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
+	if err := scheme.validate(); err != nil {
+		return nil, err
+	}
+	cfg := settings{now: time.Now}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, fmt.Errorf("%w: nil Option", ErrInvalidOption)
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	secrets := append([][]byte{append([]byte(nil), secret...)}, cfg.previous...)
+	for i, sec := range secrets {
+		if err := checkSecret(sec, cfg.allowShortSecrets); err != nil {
+			if i > 0 {
+				return nil, fmt.Errorf("previous secret %d: %w", i, err)
+			}
+			return nil, err
+		}
+	}
+	rule, _ := scheme.Composer.(MessageRule)
+	return &Signer{
+		scheme:   scheme,
+		rule:     rule,
+		nsecrets: len(secrets),
+		now:      cfg.now,
+		leeway:   cfg.leeway,
+		states:   newStatePool(secrets),
+	}, nil
+}
+
+func checkSecret(secret []byte, allowShort bool) error {
+	switch {
+	case len(secret) == 0:
+		return ErrEmptySecret
+	case len(secret) < MinSecretLen && !allowShort:
+		return fmt.Errorf("%w: %d bytes, want at least %d (or WithShortSecretsAllowed)", ErrWeakSecret, len(secret), MinSecretLen)
+	}
+	return nil
+}
+
+// newStatePool holds the only references to the secrets: the closure below.
+func newStatePool(secrets [][]byte) *sync.Pool {
+	return &sync.Pool{New: func() any {
+		st := &macState{macs: make([]hash.Hash, len(secrets))}
+		for i, secret := range secrets {
+			st.macs[i] = hmac.New(sha256.New, secret)
+		}
+		return st
+	}}
+}
+
+// Scheme returns the scheme the Signer was made for.
+func (s *Signer) Scheme() Scheme { return s.scheme }
+
+// Sign returns the signature of id under the current secret, as text in the
+// scheme's encoding. It fails only when the scheme's Composer refuses id
+// (ErrMissingIdentity, ErrInvalidExpiry).
+func (s *Signer) Sign(id Identity) (string, error) {
+	var buf [64]byte
+	b, err := s.AppendSign(buf[:0], id)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// AppendSign is Sign appending the text to dst, so a caller that writes many
+// signatures can reuse one buffer. With room in dst it does not allocate.
+func (s *Signer) AppendSign(dst []byte, id Identity) ([]byte, error) {
+	st := s.states.Get().(*macState)
+	defer s.release(st)
+	msg, err := s.scheme.Composer.AppendMessage(st.msg[:0], id)
+	if err != nil {
+		return dst, err
+	}
+	st.msg = msg
+	st.sumWith(0, msg)
+	return s.scheme.Encoding.appendEncode(dst, st.sum[:]), nil
+}
+
+func (s *Signer) release(st *macState) {
+	if cap(st.msg) > maxPooledMessage {
+		st.msg = nil
+	}
+	s.states.Put(st)
+}
+
+// sumWith leaves HMAC(secret i, msg) in st.sum. Reset restores the keyed
+// state that hmac.New precomputed, so no key schedule is redone.
+func (st *macState) sumWith(i int, msg []byte) {
+	h := st.macs[i]
+	h.Reset()
+	h.Write(msg)
+	h.Sum(st.sum[:0])
+}
+
+// String describes the Signer without its secrets.
+func (s Signer) String() string {
+	return fmt.Sprintf("usersig.Signer{scheme: %q, secrets: %d}", s.scheme.Name, s.nsecrets)
+}
+
+// Format prints String for every verb, so %v, %+v, %#v, %x and %q of a
+// Signer never reveal a secret.
+func (s Signer) Format(f fmt.State, _ rune) {
+	fmt.Fprint(f, s.String())
+}
+
+// Sign is a one-shot Sign under a throwaway Signer, for scripts and tests:
+// the message is what c composes from id, the text is standard padded base64
+// (what the vendors' Node, Python and Java samples print). The secret rules
+// of New apply. Use a Signer to sign more than once; it is several times
+// faster.
+func Sign(secret []byte, c Composer, id Identity) (string, error) {
+	s, err := New(Scheme{Name: "oneshot", Composer: c, Encoding: Base64}, secret)
+	if err != nil {
+		return "", err
+	}
+	return s.Sign(id)
+}

@@ -1,0 +1,168 @@
+package usersig
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// vendorFile is one testdata/vendors/*.json, written by the vendors' own
+// snippets in internal/interop/vendors (Node, Python, Java), never by Go.
+type vendorFile struct {
+	Preset    string         `json:"preset"`
+	Generator string         `json:"generator"`
+	Vectors   []vendorVector `json:"vectors"`
+	Refused   []vendorVector `json:"refused"`
+}
+
+type vendorVector struct {
+	Name        string `json:"name"`
+	Secret      string `json:"secret"`
+	UserID      string `json:"userId"`
+	Email       string `json:"email"`
+	Expires     string `json:"expires"`
+	ExpiresAt   string `json:"expiresAt"`
+	Message     string `json:"message"`
+	Signature   string `json:"signature"`
+	KnownAnswer bool   `json:"knownAnswer"`
+}
+
+// vendorNow is before every expiry in the vectors.
+var vendorNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func (v vendorVector) identity(t testing.TB) Identity {
+	id := Identity{UserID: v.UserID, Email: v.Email}
+	if v.ExpiresAt != "" {
+		at, err := time.Parse(time.RFC3339Nano, v.ExpiresAt)
+		require.NoError(t, err)
+		id.ExpiresAt = at
+	}
+	return id
+}
+
+func (v vendorVector) signer(t testing.TB, sc Scheme, now time.Time) *Signer {
+	t.Helper()
+	opts := []Option{WithClock(func() time.Time { return now })}
+	if v.KnownAnswer {
+		opts = append(opts, WithShortSecretsAllowed()) // the vendors' samples key with "secret"
+	}
+	return newSigner(t, sc, v.Secret, opts...)
+}
+
+func loadVendorFiles(t testing.TB) map[string]vendorFile {
+	paths, err := filepath.Glob("testdata/vendors/*.json")
+	require.NoError(t, err)
+	files := map[string]vendorFile{}
+	for _, p := range paths {
+		var f vendorFile
+		readJSON(t, p, &f)
+		files[filepath.Base(p)] = f
+	}
+	return files
+}
+
+func TestVendorVectors(t *testing.T) {
+	files := loadVendorFiles(t)
+	covered := map[string]bool{}
+	for name, f := range files {
+		sc, ok := LookupScheme(f.Preset)
+		require.True(t, ok, "%s names unknown preset %q", name, f.Preset)
+		require.NotEmpty(t, f.Vectors, name)
+		covered[sc.Name] = true
+		t.Run(name, func(t *testing.T) {
+			for _, v := range f.Vectors {
+				checkVendorVector(t, sc, v)
+			}
+			for _, v := range f.Refused {
+				_, err := v.signer(t, sc, vendorNow).Sign(v.identity(t))
+				assert.ErrorIs(t, err, ErrMissingIdentity, v.Name)
+			}
+		})
+	}
+	for _, sc := range Schemes() {
+		assert.True(t, covered[sc.Name], "no vendor vectors for %s", sc.Name)
+	}
+}
+
+func checkVendorVector(t *testing.T, sc Scheme, v vendorVector) {
+	s := v.signer(t, sc, vendorNow)
+	id := v.identity(t)
+	cred := Credential{UserID: v.UserID, Email: v.Email, Expires: v.Expires, Signature: v.Signature}
+
+	// The vendor's front end sends back the exact text it was given.
+	assert.NoError(t, s.VerifyCredential(cred), v.Name)
+
+	// Where the text is JavaScript's toJSON, this package signs it itself.
+	if js, _ := FormatExpiry(id.ExpiresAt); v.Expires == "" || v.Expires == js {
+		msg, err := sc.Composer.AppendMessage(nil, id)
+		require.NoError(t, err, v.Name)
+		assert.Equal(t, v.Message, string(msg), v.Name)
+		got, err := s.Sign(id)
+		require.NoError(t, err, v.Name)
+		assert.Equal(t, v.Signature, got, v.Name)
+		assert.NoError(t, s.Verify(id, v.Signature), v.Name)
+		issued, err := s.Issue(id)
+		require.NoError(t, err, v.Name)
+		if sc.Composer == UserIDExpiry {
+			assert.Equal(t, cred, issued, v.Name)
+		}
+	}
+
+	tampered := cred
+	tampered.Signature = flipChar(v.Signature)
+	assert.Error(t, s.VerifyCredential(tampered), "%s: one character changed", v.Name)
+	other := cred
+	other.UserID, other.Email = other.UserID+"x", other.Email+"x"
+	assert.ErrorIs(t, s.VerifyCredential(other), ErrInvalidSignature, "%s: another identity", v.Name)
+	if !id.ExpiresAt.IsZero() {
+		late := v.signer(t, sc, id.ExpiresAt)
+		assert.ErrorIs(t, late.VerifyCredential(cred), ErrExpired, "%s: expiry passed", v.Name)
+		assert.ErrorIs(t, late.Verify(id, v.Signature), ErrExpired, v.Name)
+		reworded := cred
+		reworded.Expires = id.ExpiresAt.Add(time.Hour).UTC().Format(time.RFC3339Nano)
+		assert.ErrorIs(t, s.VerifyCredential(reworded), ErrInvalidSignature, "%s: expiry moved", v.Name)
+	}
+}
+
+// flipChar changes one character of a signature to another of the same
+// alphabet, so the result stays well-formed except at the trailing-bit
+// position.
+func flipChar(sig string) string {
+	b := []byte(sig)
+	i := len(b) / 2
+	if b[i] == 'a' {
+		b[i] = 'b'
+	} else {
+		b[i] = 'a'
+	}
+	return string(b)
+}
+
+func TestSchemes(t *testing.T) {
+	want := []string{"engagespot", "proficient", "helpshift", "helpshift-full-privacy", "productfruits", "intercom",
+		"crisp", "helpscout", "front", "tawkto", "novu", "magicbell", "courier", "chatwoot", "gleap", "canny", "plain", "featurebase"}
+	var names []string
+	for _, sc := range Schemes() {
+		names = append(names, sc.Name)
+		assert.NoError(t, sc.validate(), sc.Name)
+		assert.NotEmpty(t, sc.Source, sc.Name)
+		assert.NotEmpty(t, sc.Transport, sc.Name)
+		got, ok := LookupScheme(sc.Name)
+		assert.True(t, ok)
+		assert.Equal(t, sc.Name, got.Name)
+	}
+	assert.Equal(t, want, names)
+	_, ok := LookupScheme("Intercom")
+	assert.False(t, ok, "names are exact")
+
+	// A caller changing its copy changes nobody else's preset.
+	list := Schemes()
+	list[0].Encoding = Hex
+	list[0].Headers.Signature = "X-Evil"
+	again, _ := LookupScheme("engagespot")
+	assert.Equal(t, Base64, again.Encoding)
+	assert.Equal(t, "X-ENGAGESPOT-USER-SIGNATURE", again.Headers.Signature)
+}

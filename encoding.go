@@ -71,6 +71,64 @@ func (e Encoding) appendEncode(dst []byte, mac []byte) []byte {
 // 32-byte tag in this encoding. It never allocates on success and its
 // refusals name the rule broken, never the text.
 func (e Encoding) decode(mac *[macSize]byte, sig string) error {
+	if e.decodeCanonical(mac, sig) {
+		return nil
+	}
+	if err := e.explain(sig); err != nil {
+		return err
+	}
+	return malformed(e, "is not canonical") // explain is the slow twin of decodeCanonical; it should not get here
+}
+
+// decodeCanonical is the fast path: one pass through a table, true only for
+// the one canonical text of a 32-byte tag.
+func (e Encoding) decodeCanonical(mac *[macSize]byte, sig string) bool {
+	switch e {
+	case Hex:
+		if len(sig) != 64 {
+			return false
+		}
+		var bad byte
+		for i := range mac {
+			hi, lo := lowerHexValues[sig[2*i]], lowerHexValues[sig[2*i+1]]
+			bad |= hi | lo
+			mac[i] = hi<<4 | lo
+		}
+		return bad&0x80 == 0
+	case Base64:
+		if len(sig) != 44 || sig[43] != '=' {
+			return false
+		}
+		return decodeBase64Table(mac, sig[:43], stdBase64Values)
+	case Base64URL:
+		if len(sig) != 43 {
+			return false
+		}
+		return decodeBase64Table(mac, sig, urlBase64Values)
+	}
+	return false
+}
+
+// decodeBase64Table decodes 43 characters: ten groups of four give 30 bytes,
+// the last three give 2 and two bits that must be zero.
+func decodeBase64Table(mac *[macSize]byte, body string, values string) bool {
+	var bad byte
+	for g := 0; g < 10; g++ {
+		a, b, c, d := values[body[4*g]], values[body[4*g+1]], values[body[4*g+2]], values[body[4*g+3]]
+		bad |= a | b | c | d
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		mac[3*g], mac[3*g+1], mac[3*g+2] = byte(v>>16), byte(v>>8), byte(v)
+	}
+	a, b, c := values[body[40]], values[body[41]], values[body[42]]
+	bad |= a | b | c
+	v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6
+	mac[30], mac[31] = byte(v>>16), byte(v>>8)
+	return bad&0x80 == 0 && c&3 == 0
+}
+
+// explain finds which rule a non-canonical text breaks. It runs only after
+// the fast path refused, so its cost does not matter.
+func (e Encoding) explain(sig string) error {
 	if len(sig) > maxSignatureLen {
 		return malformed(e, "is longer than any signature")
 	}
@@ -78,9 +136,9 @@ func (e Encoding) decode(mac *[macSize]byte, sig string) error {
 		return malformed(e, r)
 	}
 	if e == Hex {
-		return decodeHex(mac, sig)
+		return explainHex(sig)
 	}
-	return e.decodeBase64(mac, sig)
+	return e.explainBase64(sig)
 }
 
 // maxSignatureLen bounds what decode looks at; every accepted text is shorter.
@@ -105,7 +163,7 @@ func (e Encoding) findStrayByte(sig string) string {
 	return ""
 }
 
-func decodeHex(mac *[macSize]byte, sig string) error {
+func explainHex(sig string) error {
 	if len(sig) >= 2 && sig[0] == '0' && (sig[1] == 'x' || sig[1] == 'X') {
 		return malformed(Hex, "has a 0x prefix: send the 64 hex digits alone")
 	}
@@ -129,17 +187,7 @@ func decodeHex(mac *[macSize]byte, sig string) error {
 	if len(sig) != 64 {
 		return malformed(Hex, lengthReason(len(sig), 64))
 	}
-	for i := range mac {
-		mac[i] = hexValue(sig[2*i])<<4 | hexValue(sig[2*i+1])
-	}
 	return nil
-}
-
-func hexValue(c byte) byte {
-	if c <= '9' {
-		return c - '0'
-	}
-	return c - 'a' + 10
 }
 
 func lengthReason(got, want int) string {
@@ -153,7 +201,7 @@ func lengthReason(got, want int) string {
 	}
 }
 
-func (e Encoding) decodeBase64(mac *[macSize]byte, sig string) error {
+func (e Encoding) explainBase64(sig string) error {
 	urlAlphabet := e == Base64URL
 	for i := 0; i < len(sig); i++ {
 		c := sig[i]
@@ -198,20 +246,7 @@ func (e Encoding) decodeBase64(mac *[macSize]byte, sig string) error {
 	if base64Value(body[42])&3 != 0 {
 		return malformed(e, "has non-zero trailing bits: it is not the canonical text of any tag")
 	}
-	decodeBase64Body(mac, body)
 	return nil
-}
-
-// decodeBase64Body decodes 43 characters already checked to be in the
-// alphabet: ten groups of four give 30 bytes, the last three give 2.
-func decodeBase64Body(mac *[macSize]byte, body string) {
-	for g := 0; g < 10; g++ {
-		v := uint32(base64Value(body[4*g]))<<18 | uint32(base64Value(body[4*g+1]))<<12 |
-			uint32(base64Value(body[4*g+2]))<<6 | uint32(base64Value(body[4*g+3]))
-		mac[3*g], mac[3*g+1], mac[3*g+2] = byte(v>>16), byte(v>>8), byte(v)
-	}
-	v := uint32(base64Value(body[40]))<<18 | uint32(base64Value(body[41]))<<12 | uint32(base64Value(body[42]))<<6
-	mac[30], mac[31] = byte(v>>16), byte(v>>8)
 }
 
 func base64Value(c byte) byte {

@@ -76,7 +76,6 @@ func HelpshiftFullPrivacy() Scheme {
 func ProductFruits() Scheme {
 	return Scheme{
 		Name: "productfruits", Composer: UserIDExpiry, Encoding: Base64,
-		Headers:   Headers{UserID: "X-User-Id", Expires: "X-User-Expires", Signature: "X-User-Signature"},
 		Vendor:    "Product Fruits",
 		Transport: "user.hmac = {hash, expiration} in productFruits.init / identifyUser",
 		Source:    "Product Fruits docs, User identity verification; help.productfruits.com/en/article/examples-of-backend-hmac-computation",

@@ -71,7 +71,9 @@ func FuzzFramedInjective(f *testing.F) {
 	f.Add("ab", "c@x", int64(0), int32(0), "abc", "@x", int64(0), int32(0))
 	f.Add("a", "", int64(1), int32(0), "a", "", int64(1), int32(1))
 	f.Add("", "x", int64(0), int32(0), "x", "", int64(0), int32(0))
-	fuzzSeeds(f, func(v vendorVector) { f.Add(v.UserID, v.Email, int64(0), int32(0), v.Email, v.UserID, int64(0), int32(0)) })
+	fuzzSeeds(f, func(v vendorVector) {
+		f.Add(v.UserID, v.Email, int64(0), int32(0), v.Email, v.UserID, int64(0), int32(0))
+	})
 	f.Fuzz(func(t *testing.T, u1, e1 string, s1 int64, n1 int32, u2, e2 string, s2 int64, n2 int32) {
 		a := Identity{UserID: u1, Email: e1, ExpiresAt: fuzzTime(s1, n1)}
 		b := Identity{UserID: u2, Email: e2, ExpiresAt: fuzzTime(s2, n2)}

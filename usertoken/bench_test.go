@@ -1,0 +1,73 @@
+package usertoken
+
+import (
+	"testing"
+)
+
+func benchPair(b *testing.B, p Profile) (*Issuer, *Verifier) {
+	k := loadKeys(b)
+	sk, vk := k.keyFor(p)
+	iss, err := NewIssuer(p, sk, WithClock(fixedClock(t0)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := NewVerifier(p, vk, WithClock(fixedClock(t0)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return iss, v
+}
+
+func BenchmarkIssueRS256(b *testing.B) {
+	iss, _ := benchPair(b, Engagespot(testAPIKey))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := iss.Token("uniqueUserId123"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyRS256(b *testing.B) {
+	iss, v := benchPair(b, Engagespot(testAPIKey))
+	tok, _ := iss.Token("uniqueUserId123")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := v.Verify(tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkIssueHS256(b *testing.B) {
+	iss, _ := benchPair(b, Intercom())
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := iss.Token("42"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyHS256(b *testing.B) {
+	iss, v := benchPair(b, Intercom())
+	tok, _ := iss.Token("42")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := v.Verify(tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRejectOversized: the size bound makes a 1 MiB token cheap.
+func BenchmarkRejectOversized(b *testing.B) {
+	_, v := benchPair(b, Engagespot(testAPIKey))
+	tok := string(make([]byte, 1<<20))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := v.Verify(tok); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package usertoken
+
+import (
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/stretchr/testify/require"
+)
+
+// t0 is the fixed "now" of most tests: 2026-01-01T00:00:00Z.
+var t0 = time.Unix(1767225600, 0).UTC()
+
+func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+const testAPIKey = "ENGAGESPOT_TEST_API_KEY"
+
+// readTestdata returns a file under testdata/.
+func readTestdata(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
+	require.NoError(tb, err)
+	return b
+}
+
+// testKeys are the committed TEST-ONLY keys (testdata/keys/README.md).
+type testKeys struct {
+	rsaPriv, rsaPrivPKCS1, rsaPrivB64, rsaPub, rsaPubPKCS1 []byte
+	otherPriv, otherPub                                    []byte
+	weak1024, weakE3, ecPriv, ecPub                        []byte
+	secret                                                 []byte
+}
+
+func loadKeys(tb testing.TB) testKeys {
+	tb.Helper()
+	return testKeys{
+		rsaPriv:      readTestdata(tb, "keys/test_rsa_private_pkcs8.pem"),
+		rsaPrivPKCS1: readTestdata(tb, "keys/test_rsa_private_pkcs1.pem"),
+		rsaPrivB64:   readTestdata(tb, "keys/test_rsa_private_pkcs8.pem.b64"),
+		rsaPub:       readTestdata(tb, "keys/test_rsa_public.pem"),
+		rsaPubPKCS1:  readTestdata(tb, "keys/test_rsa_public_pkcs1.pem"),
+		otherPriv:    readTestdata(tb, "keys/other_rsa_private_pkcs8.pem"),
+		otherPub:     readTestdata(tb, "keys/other_rsa_public.pem"),
+		weak1024:     readTestdata(tb, "keys/weak_rsa1024_private.pem"),
+		weakE3:       readTestdata(tb, "keys/weak_rsa_e3_private.pem"),
+		ecPriv:       readTestdata(tb, "keys/wrongkind_ec_private.pem"),
+		ecPub:        readTestdata(tb, "keys/wrongkind_ec_public.pem"),
+		secret:       readTestdata(tb, "keys/test_hmac_secret.txt"),
+	}
+}
+
+// keyFor returns the signing and verifying key for p's algorithm.
+func (k testKeys) keyFor(p Profile) (sign, verify []byte) {
+	if p.Algorithm() == algRS256 {
+		return k.rsaPriv, k.rsaPub
+	}
+	return k.secret, k.secret
+}
+
+// rawSigningKey returns the key object golang-jwt needs to sign for p
+// directly (bypassing the Issuer), for forging tokens in tests.
+func (k testKeys) rawSigningKey(tb testing.TB, p Profile) any {
+	tb.Helper()
+	if p.Algorithm() == algRS256 {
+		priv, err := parseRSAPrivateKey(k.rsaPriv)
+		require.NoError(tb, err)
+		return priv
+	}
+	return k.secret
+}
+
+// allProfiles returns one valid instance of every profile.
+func allProfiles() []Profile {
+	return []Profile{Engagespot(testAPIKey), Knock(), Braze(), Intercom(), Zendesk("app_test_kid"), Drift()}
+}
+
+// signRaw signs arbitrary header fields and claims with golang-jwt
+// directly: the way an attacker (or a buggy issuer) would.
+func signRaw(tb testing.TB, method jwt.SigningMethod, key any, header, claims map[string]any) string {
+	tb.Helper()
+	tok := jwt.NewWithClaims(method, jwt.MapClaims(claims))
+	for k, v := range header {
+		tok.Header[k] = v
+	}
+	s, err := tok.SignedString(key)
+	require.NoError(tb, err)
+	return s
+}
+
+// validClaims returns the claims an Issuer for p would sign at t0.
+func validClaims(p Profile, id string) map[string]any {
+	c := map[string]any{p.subjectClaim: p.subjectPrefix + id, "exp": t0.Add(time.Hour).Unix()}
+	for _, f := range p.fixed {
+		c[f.name] = f.value
+	}
+	if p.iat {
+		c["iat"] = t0.Unix()
+	}
+	return c
+}
+
+func validHeader(p Profile) map[string]any {
+	if p.kid != "" {
+		return map[string]any{"kid": p.kid}
+	}
+	return nil
+}
+
+func methodFor(p Profile) jwt.SigningMethod {
+	if p.Algorithm() == algRS256 {
+		return jwt.SigningMethodRS256
+	}
+	return jwt.SigningMethodHS256
+}
+
+// segments splits a compact token and decodes its header and payload.
+func segments(tb testing.TB, tok string) (header, payload map[string]any) {
+	tb.Helper()
+	parts := strings.Split(tok, ".")
+	require.Len(tb, parts, 3)
+	for i, dst := range []*map[string]any{&header, &payload} {
+		b, err := base64.RawURLEncoding.Strict().DecodeString(parts[i])
+		require.NoError(tb, err)
+		require.NoError(tb, json.Unmarshal(b, dst))
+	}
+	return header, payload
+}
+
+func rsaPub(tb testing.TB, pemBytes []byte) *rsa.PublicKey {
+	tb.Helper()
+	k, err := parseRSAPublicKey(pemBytes)
+	require.NoError(tb, err)
+	return k
+}

@@ -34,6 +34,37 @@ func (s *Signer) Issue(id Identity) (Credential, error) {
 	return c, err
 }
 
+// SignCredential signs c's identity over c's exact expiry text and returns c
+// with its Signature set. Issue is the usual way to sign; SignCredential is
+// for a backend that must hand out an expiry text in a form of its own, such
+// as .NET's ToString("o") for Product Fruits. The text must read as
+// ParseExpiry reads it (else ErrInvalidExpiry); for schemes other than
+// UserIDExpiry the instant it names is what is signed.
+func (s *Signer) SignCredential(c Credential) (Credential, error) {
+	id, err := c.identity()
+	if err != nil {
+		return Credential{}, err
+	}
+	var buf [64]byte
+	sig, err := s.appendSign(buf[:0], id, &c.Expires)
+	if err != nil {
+		return Credential{}, err
+	}
+	c.Signature = string(sig)
+	return c, nil
+}
+
+// identity reads the credential's identity, parsing its expiry text.
+func (c Credential) identity() (Identity, error) {
+	id := Identity{UserID: c.UserID, Email: c.Email}
+	if c.Expires == "" {
+		return id, nil
+	}
+	t, err := ParseExpiry(c.Expires)
+	id.ExpiresAt = t
+	return id, err
+}
+
 // VerifyCredential verifies a credential as a client sent it. The expiry
 // text is parsed with ParseExpiry (any RFC 3339 form, bounded in length) and
 // checked against the clock like Verify does; for UserIDExpiry schemes the
@@ -41,13 +72,9 @@ func (s *Signer) Issue(id Identity) (Credential, error) {
 // seven-digit ToString("o") verifies as well as one over JavaScript's
 // toJSON. Errors are Verify's, plus ErrInvalidExpiry for an unreadable text.
 func (s *Signer) VerifyCredential(c Credential) error {
-	id := Identity{UserID: c.UserID, Email: c.Email}
-	if c.Expires != "" {
-		t, err := ParseExpiry(c.Expires)
-		if err != nil {
-			return err
-		}
-		id.ExpiresAt = t
+	id, err := c.identity()
+	if err != nil {
+		return err
 	}
 	return s.verify(id, c.Signature, &c.Expires)
 }

@@ -56,7 +56,9 @@ func (e Encoding) EncodedLen() int {
 
 func (e Encoding) valid() bool { return e.EncodedLen() != 0 }
 
-func (e Encoding) appendEncode(dst []byte, mac []byte) []byte {
+// AppendEncode appends the canonical text of mac in this encoding to dst.
+// An invalid Encoding writes hex.
+func (e Encoding) AppendEncode(dst []byte, mac []byte) []byte {
 	switch e {
 	case Base64:
 		return base64.StdEncoding.AppendEncode(dst, mac)

@@ -123,15 +123,35 @@ func (s *Signer) Sign(id Identity) (string, error) {
 // AppendSign is Sign appending the text to dst, so a caller that writes many
 // signatures can reuse one buffer. With room in dst it does not allocate.
 func (s *Signer) AppendSign(dst []byte, id Identity) ([]byte, error) {
+	return s.appendSign(dst, id, nil)
+}
+
+func (s *Signer) appendSign(dst []byte, id Identity, expiresText *string) ([]byte, error) {
 	st := s.states.Get().(*macState)
 	defer s.release(st)
-	msg, err := s.scheme.Composer.AppendMessage(st.msg[:0], id)
+	msg, err := s.compose(st, id, expiresText)
 	if err != nil {
 		return dst, err
 	}
-	st.msg = msg
 	st.sumWith(0, msg)
-	return s.scheme.Encoding.appendEncode(dst, st.sum[:]), nil
+	return s.scheme.Encoding.AppendEncode(dst, st.sum[:]), nil
+}
+
+// compose writes the scheme's message for id into st.msg. For UserIDExpiry,
+// a non-nil expiresText is signed as that exact text (what a client sends
+// back), in place of FormatExpiry's.
+func (s *Signer) compose(st *macState, id Identity, expiresText *string) ([]byte, error) {
+	var msg []byte
+	var err error
+	if expiresText != nil && s.rule == UserIDExpiry {
+		msg, err = appendUserIDExpiryText(st.msg[:0], id.UserID, *expiresText)
+	} else {
+		msg, err = s.scheme.Composer.AppendMessage(st.msg[:0], id)
+	}
+	if err == nil {
+		st.msg = msg
+	}
+	return msg, err
 }
 
 func (s *Signer) release(st *macState) {

@@ -40,7 +40,7 @@ func TestVerifyTiming(t *testing.T) {
 		mac[i] ^= 0x01
 		// Both texts start a fresh 256-byte allocation, so they sit at the
 		// same cache-line offset and only their content differs.
-		padded := Base64.appendEncode(make([]byte, 0, 256), mac[:])
+		padded := Base64.AppendEncode(make([]byte, 0, 256), mac[:])
 		return string(padded[:cap(padded)])[:len(padded)]
 	}
 	classes := [2]string{wrongAt(macSize - 1), wrongAt(0)}

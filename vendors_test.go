@@ -94,6 +94,11 @@ func checkVendorVector(t *testing.T, sc Scheme, v vendorVector) {
 
 	// The vendor's front end sends back the exact text it was given.
 	assert.NoError(t, s.VerifyCredential(cred), v.Name)
+	unsigned := cred
+	unsigned.Signature = ""
+	signed, err := s.SignCredential(unsigned)
+	require.NoError(t, err, v.Name)
+	assert.Equal(t, cred, signed, "%s: signed over the exact expiry text", v.Name)
 
 	// Where the text is JavaScript's toJSON, this package signs it itself.
 	if js, _ := FormatExpiry(id.ExpiresAt); v.Expires == "" || v.Expires == js {

@@ -99,17 +99,10 @@ func (s *Signer) verify(id Identity, signature string, expiresText *string) erro
 	}
 	st := s.states.Get().(*macState)
 	defer s.release(st)
-	var msg []byte
-	var err error
-	if expiresText != nil && s.rule == UserIDExpiry {
-		msg, err = appendUserIDExpiryText(st.msg[:0], id.UserID, *expiresText)
-	} else {
-		msg, err = s.scheme.Composer.AppendMessage(st.msg[:0], id)
-	}
+	msg, err := s.compose(st, id, expiresText)
 	if err != nil {
 		return err
 	}
-	st.msg = msg
 	return st.match(&want, msg)
 }
 

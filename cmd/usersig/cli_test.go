@@ -1,0 +1,217 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/usersig/usersig"
+)
+
+func TestHelp(t *testing.T) {
+	r := cli(t, "", "help")
+	assert.Equal(t, exitOK, r.code)
+	assert.Empty(t, r.stderr)
+	for _, c := range commands() {
+		assert.Contains(t, r.stdout, c.name)
+	}
+	assert.Contains(t, r.stdout, "USERSIG_SECRET")
+	for _, args := range [][]string{{"-h"}, {"--help"}} {
+		r2 := cli(t, "", args...)
+		assert.Equal(t, exitOK, r2.code)
+		assert.Equal(t, r.stdout, r2.stdout)
+	}
+	for _, c := range commands() {
+		for _, args := range [][]string{{c.name, "-h"}, {c.name, "--help"}, {"help", c.name}} {
+			r := cli(t, "", args...)
+			assert.Equal(t, exitOK, r.code, args)
+			assert.Empty(t, r.stderr, args)
+			assert.True(t, strings.HasPrefix(r.stdout, "usage: usersig "+c.name), "%v: %q", args, r.stdout)
+			assert.Contains(t, r.stdout, "flags:")
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	for _, tc := range []struct {
+		name   string
+		secret string
+		args   []string
+		want   string
+	}{
+		{"no command", secret, nil, "no command"},
+		{"unknown command", secret, []string{"frobnicate"}, `unknown command "frobnicate"; commands: sign, verify, diagnose, schemes, secret`},
+		{"help unknown", secret, []string{"help", "frobnicate"}, "unknown command"},
+		{"unknown scheme", secret, []string{"sign", "--scheme", "intercomm", "--user-id", "u"}, `unknown scheme "intercomm"; schemes: ` + schemeNames()},
+		{"no scheme", secret, []string{"sign", "--user-id", "u"}, "--scheme is required"},
+		{"no secret", "", []string{"sign", "--scheme", "intercom", "--user-id", "u"}, "no secret: set USERSIG_SECRET or use --secret-file"},
+		{"unparsable expiry", secret, []string{"sign", "--scheme", "productfruits", "--user-id", "u", "--expires", "2026-11-22 10:00"}, "--expires: invalid expiry"},
+		{"unknown flag", secret, []string{"sign", "--scheme", "intercom", "--userid", "u"}, "unknown flag -userid"},
+		{"secret flag", secret, []string{"sign", "--secret", "hunter2", "--scheme", "intercom"}, "there is no --secret flag"},
+		{"flag needs value", secret, []string{"sign", "--scheme"}, "flag needs an argument"},
+		{"bad bool", secret, []string{"sign", "--json=maybe"}, "invalid value for flag -json"},
+		{"positional", secret, []string{"sign", "--scheme", "intercom", "--user-id", "u", "extra"}, "unexpected argument"},
+		{"missing file", "", []string{"sign", "--scheme", "intercom", "--user-id", "u", "--secret-file", "/nonexistent/secret"}, "cannot read --secret-file: /nonexistent/secret"},
+		{"schemes positional", secret, []string{"schemes", "x"}, "unexpected argument"},
+		{"secret bad prefix", secret, []string{"secret", "--prefix", "a b"}, "--prefix"},
+	} {
+		r := cli(t, tc.secret, tc.args...)
+		assert.Equal(t, exitUsage, r.code, tc.name)
+		assert.Empty(t, r.stdout, tc.name)
+		oneLine(t, r.stderr)
+		assert.Contains(t, r.stderr, tc.want, tc.name)
+	}
+}
+
+func TestSecretFile(t *testing.T) {
+	ka := knownAnswers[1] // engagespot, key "secret"
+	args := []string{"sign", "--scheme", ka.scheme, "--user-id", ka.userID}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, content string
+		valid         bool
+	}{
+		{"bare", "secret", true},
+		{"newline", "secret\n", true},
+		{"crlf", "secret\r\n", true},
+		{"two newlines: one stripped", "secret\n\n", false},
+		{"trailing space kept", "secret \n", false},
+	} {
+		p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_"))
+		require.NoError(t, os.WriteFile(p, []byte(tc.content), 0o600))
+		r := cli(t, "", append(args, "--secret-file", p)...)
+		require.Equal(t, exitOK, r.code, tc.name)
+		assert.Equal(t, tc.valid, r.stdout == ka.signature+"\n", tc.name)
+
+		r = invocation{args: append(args, "--secret-file", "-"), stdin: tc.content}.run(t)
+		require.Equal(t, exitOK, r.code, tc.name)
+		assert.Equal(t, tc.valid, r.stdout == ka.signature+"\n", tc.name+" (stdin)")
+	}
+	// The file wins over the environment.
+	p := filepath.Join(dir, "bare")
+	r := cli(t, "another-secret-entirely", append(args, "--secret-file", p)...)
+	assert.Equal(t, ka.signature+"\n", r.stdout)
+
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.WriteFile(empty, []byte("\n"), 0o600))
+	r = cli(t, "", append(args, "--secret-file", empty)...)
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "empty")
+}
+
+func TestSchemes(t *testing.T) {
+	r := cli(t, "", "schemes")
+	require.Equal(t, exitOK, r.code)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	require.Len(t, lines, len(usersig.Schemes())+1)
+	assert.Regexp(t, `^NAME +MESSAGE +ENCODING +TRANSPORT$`, lines[0])
+	for i, sc := range usersig.Schemes() {
+		assert.True(t, strings.HasPrefix(lines[i+1], sc.Name+" "), lines[i+1])
+		assert.Contains(t, lines[i+1], sc.Describe())
+		assert.Contains(t, lines[i+1], " "+sc.Encoding.String()+" ")
+		assert.Contains(t, lines[i+1], sc.Transport)
+	}
+
+	r = cli(t, "", "schemes", "--json")
+	require.Equal(t, exitOK, r.code)
+	var out []schemeOutput
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
+	require.Len(t, out, len(usersig.Schemes()))
+	assert.Equal(t, "engagespot", out[0].Name)
+}
+
+func TestSecretCommand(t *testing.T) {
+	seen := map[string]bool{}
+	for _, prefix := range []string{"", "hsec_"} {
+		for i := 0; i < 3; i++ {
+			args := []string{"secret"}
+			if prefix != "" {
+				args = append(args, "--prefix", prefix)
+			}
+			r := cli(t, "", args...)
+			require.Equal(t, exitOK, r.code)
+			assert.Empty(t, r.stderr)
+			assert.Regexp(t, regexp.MustCompile(`^`+prefix+`[A-Za-z0-9_-]{43}\n$`), r.stdout)
+			assert.False(t, seen[r.stdout], "repeated secret")
+			seen[r.stdout] = true
+		}
+	}
+}
+
+// No output of any command, on any path, contains the secret.
+func TestSecretNeverPrinted(t *testing.T) {
+	const secret = "Zq7-distinctive-SECRET-value-9f3b2c1d8e7a6b5c4d3e2f1a0b9c8d7e"
+	const short = "Kx9shortP"
+	files := loadVectors(t)
+	v := vectorOf(t, files, "intercom", "ascii-id")
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "secret")
+	require.NoError(t, os.WriteFile(secretFile, []byte(secret+"\n"), 0o600))
+
+	// A valid signature under the distinctive secret, for the success paths.
+	good := cli(t, secret, "sign", "--scheme", "intercom", "--user-id", "u-1")
+	require.Equal(t, exitOK, good.code)
+	sig := strings.TrimSpace(good.stdout)
+	b64 := cli(t, secret, "sign", "--scheme", "productfruits", "--user-id", "u-1", "--expires", "2030-01-01T00:00:00.000Z", "--json")
+	require.Equal(t, exitOK, b64.code)
+
+	id := []string{"--user-id", "u-1", "--email", "U@Example.com"}
+	invocations := [][]string{
+		{"help"}, {"-h"}, {}, {"bogus"},
+		{"sign", "-h"}, {"verify", "-h"}, {"diagnose", "-h"}, {"schemes"}, {"secret"},
+		{"sign", "--scheme", "intercom", "--user-id", "u-1"},
+		{"sign", "--scheme", "intercom", "--user-id", "u-1", "--json"},
+		{"sign", "--scheme", "productfruits", "--user-id", "u-1", "--expires", "2030-01-01T00:00:00.0000000Z"},
+		{"sign", "--scheme", "crisp", "--user-id", "u-1"},
+		{"sign", "--scheme", "nope", "--user-id", "u-1"},
+		{"sign", "--scheme", "intercom", "--user-id", "u-1", "--expires", "soon"},
+		{"sign", "--scheme", "intercom", "--user-id", "u-1", "--bogus"},
+		{"verify", "--scheme", "intercom", "--signature", sig, "--user-id", "u-1"},
+		{"verify", "--scheme", "intercom", "--signature", sig, "--user-id", "u-1", "--json"},
+		{"verify", "--scheme", "intercom", "--signature", tamper(sig), "--user-id", "u-1"},
+		{"verify", "--scheme", "intercom", "--signature", strings.ToUpper(sig), "--user-id", "u-1", "--json"},
+		{"verify", "--scheme", "intercom", "--signature", sig, "--user-id", "u-1", "--expires", "2019-01-01T00:00:00Z"},
+		{"verify", "--scheme", "intercom", "--user-id", "u-1"},
+		{"diagnose", "--signature", sig, "--user-id", "u-1"},
+		{"diagnose", "--signature", strings.ToUpper(sig), "--user-id", "u-1", "--json"},
+		{"diagnose", "--signature", v.Signature, "--user-id", v.UserID},
+		{"diagnose", "--signature", v.Signature, "--user-id", v.UserID, "--json"},
+		join([]string{"diagnose", "--signature", sig}, id),
+		{"diagnose", "--signature", "%%%", "--user-id", "u-1"},
+	}
+	check := func(name string, r result) {
+		t.Helper()
+		all := r.stdout + r.stderr
+		assert.NotContains(t, all, secret, name)
+		assert.NotContains(t, all, secret[3:24], name)
+		assert.NotContains(t, all, short, name)
+	}
+	for _, args := range invocations {
+		name := strings.Join(args, " ")
+		check(name+" (env)", cli(t, secret, args...))
+		check(name+" (file)", cli(t, "", append(append([]string{}, args...), "--secret-file", secretFile)...))
+		check(name+" (stdin)", invocation{args: append(append([]string{}, args...), "--secret-file", "-"), stdin: secret}.run(t))
+		check(name+" (short)", cli(t, short, args...))
+	}
+	// A secret typed where it does not belong is not echoed either.
+	for _, args := range [][]string{
+		{secret},
+		{"sign", "--secret", secret},
+		{"sign", "--secret=" + secret},
+		{"sign", "--scheme", "intercom", "--user-id", "u", secret},
+		{"sign", "--scheme", secret},
+		{"help", secret},
+		{"sign", "--json=" + secret},
+	} {
+		r := cli(t, "", args...)
+		assert.Equal(t, exitUsage, r.code, args)
+		check("misplaced", r)
+	}
+}

@@ -1,0 +1,79 @@
+// Command usersig mints, checks and explains user identity signatures: the
+// HMAC-SHA256 of a user id or email (and, for Product Fruits, an expiry)
+// that chat and inbox widgets demand, for the presets of package usersig.
+//
+// Usage:
+//
+//	usersig sign     --scheme NAME [--user-id ID] [--email EMAIL] [--expires TEXT] [--json]
+//	usersig verify   --scheme NAME --signature SIG [--user-id ID] [--email EMAIL] [--expires TEXT] [--json]
+//	usersig diagnose --signature SIG [--user-id ID] [--email EMAIL] [--expires TEXT] [--json]
+//	usersig schemes  [--json]
+//	usersig secret   [--prefix PREFIX]
+//	usersig token    --profile NAME --user-id ID [--api-key K] [--kid K] --key-file PATH [--ttl D]
+//	usersig keygen   --out DIR
+//	usersig help [COMMAND]
+//
+// Flags may be written -flag or --flag, with the value after a space or an
+// '='. Every input is a flag; a stray argument is a usage error.
+//
+// # The secret
+//
+// sign, verify and diagnose read the secret from the environment variable
+// USERSIG_SECRET, used exactly as set, or from --secret-file PATH ("-" for
+// stdin), which wins when both are given. From a file exactly one trailing
+// "\n" or "\r\n" is removed (what echo and editors add); any other
+// whitespace is part of the secret. The secret is used as its bytes, never
+// base64- or hex-decoded. It is never accepted as a flag value (it would show
+// in process lists and shell history), never printed, and never part of an
+// error. A secret shorter than 16 bytes is accepted, for the vendors'
+// known-answer samples keyed with "secret", with a one-line warning on
+// stderr.
+//
+// # sign
+//
+// Prints the signature alone on the first line. When --expires is given, a
+// second line holds the expiry text to send with it: for productfruits the
+// exact text signed, which the front end must pass back unchanged as
+// user.hmac.expiration. The text is signed as given: JavaScript's form
+// (2026-11-22T10:00:00.000Z, what Product Fruits' Node sample signs) or any
+// other RFC 3339 text, such as .NET's 2026-11-22T10:00:00.0000000Z. With
+// --json it prints one object: {"scheme", "encoding", "userId", "email",
+// "expires", "signature"}. Notes on stderr name given fields the scheme does
+// not sign, and warn when the expiry is already past.
+//
+// # verify
+//
+// Prints "valid" and exits 0, or prints the reason on stderr and exits 1: a
+// malformed signature (the rule of the scheme's encoding it breaks, from
+// usersig.SignatureFormatError), an invalid one, or an expired identity. With
+// --expires the MAC is checked over the exact text given and the expiry
+// against the clock. With --json it prints {"valid", "result", "reason"}.
+//
+// # diagnose
+//
+// Needs no scheme. It tries every preset with the usual mistakes, from four
+// tables of (name, explanation, transform) in diagnose.go: the key (secret
+// base64- or hex-decoded, trimmed, with a newline), the message (email
+// lower-cased and/or trimmed, user id trimmed, user id and email swapped or
+// combined either way, 123 vs 123.0, the expiry in .NET's or JavaScript's
+// form or left out), the text (upper-case hex, hex vs base64 vs base64url,
+// missing padding, '+' turned into a space, base64 of the hex digest, hex
+// without zero padding or with hyphens) and the transport (whitespace,
+// quotes, 0x, URL-encoding). Per scheme it reports the explanation with the
+// fewest mistakes, at most one of each kind; it prints the explanations
+// needing the fewest mistakes and those needing one more, most likely first,
+// and exits 0, or says nothing explains the signature and what that usually
+// means (another secret) and exits 1. The report goes to stdout; --json gives
+// {"matches": [{"scheme", "vendor", "mistake", "mistakes", "explanation",
+// "signedText", "valid"}], "notes", "explanation"}.
+//
+// # Exit codes
+//
+//	0  success; verify: valid; diagnose: explained
+//	1  verify: malformed, invalid or expired; diagnose: nothing explains it; I/O failure
+//	2  usage error: unknown command or flag, unknown scheme (the names are listed),
+//	   no secret, unparsable expiry, an identity the scheme cannot sign
+//
+// Usage errors are one line on stderr. "usersig help" and "usersig COMMAND -h"
+// print usage to stdout and exit 0.
+package main

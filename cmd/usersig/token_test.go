@@ -1,0 +1,96 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/usersig/usersig/usertoken"
+)
+
+func TestKeygenAndToken(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "keys")
+	r := cli(t, "", "keygen", "--out", dir)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	priv, pub := filepath.Join(dir, "private.pem"), filepath.Join(dir, "public.pem")
+	assert.Equal(t, priv+"\n"+pub+"\n", r.stdout)
+	st, err := os.Stat(priv)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	privPEM, err := os.ReadFile(priv)
+	require.NoError(t, err)
+	assert.NotContains(t, r.stdout+r.stderr, "PRIVATE KEY")
+
+	// Never overwrites.
+	r = cli(t, "", "keygen", "--out", dir)
+	assert.Equal(t, exitUsage, r.code)
+	after, err := os.ReadFile(priv)
+	require.NoError(t, err)
+	assert.Equal(t, privPEM, after)
+
+	pubPEM, err := os.ReadFile(pub)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		profile string
+		extra   []string
+		p       usertoken.Profile
+	}{
+		{"engagespot", []string{"--api-key", "pk_test_123"}, usertoken.Engagespot("pk_test_123")},
+		{"knock", nil, usertoken.Knock()},
+		{"braze", nil, usertoken.Braze()},
+	} {
+		r := cli(t, "", join([]string{"token", "--profile", tc.profile, "--user-id", "user-42", "--key-file", priv}, tc.extra)...)
+		require.Equal(t, exitOK, r.code, "%s: %s", tc.profile, r.stderr)
+		oneLine(t, r.stdout)
+		v, err := usertoken.NewVerifier(tc.p, pubPEM, usertoken.WithClock(func() time.Time { return testNow }))
+		require.NoError(t, err)
+		id, err := v.Verify(strings.TrimSpace(r.stdout))
+		require.NoError(t, err, tc.profile)
+		assert.Equal(t, "user-42", id)
+	}
+}
+
+func TestTokenHS256(t *testing.T) {
+	secret := "hs256-shared-secret-0123456789abcdef-distinctive"
+	p := filepath.Join(t.TempDir(), "secret")
+	require.NoError(t, os.WriteFile(p, []byte(secret+"\n"), 0o600))
+	r := cli(t, "", "token", "--profile", "zendesk", "--kid", "app_123", "--user-id", "u1", "--key-file", p)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.NotContains(t, r.stdout+r.stderr, secret)
+	v, err := usertoken.NewVerifier(usertoken.Zendesk("app_123"), []byte(secret), usertoken.WithClock(func() time.Time { return testNow }))
+	require.NoError(t, err)
+	id, err := v.Verify(strings.TrimSpace(r.stdout))
+	require.NoError(t, err)
+	assert.Equal(t, "u1", id)
+}
+
+func TestTokenUsage(t *testing.T) {
+	secret := "hs256-shared-secret-0123456789abcdef-distinctive"
+	p := filepath.Join(t.TempDir(), "secret")
+	require.NoError(t, os.WriteFile(p, []byte(secret), 0o600))
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no profile", []string{"token", "--user-id", "u", "--key-file", p}, "--profile is required"},
+		{"unknown profile", []string{"token", "--profile", "nope", "--user-id", "u", "--key-file", p}, `unknown profile "nope"`},
+		{"engagespot without api key", []string{"token", "--profile", "engagespot", "--user-id", "u", "--key-file", p}, "needs --api-key"},
+		{"kid on intercom", []string{"token", "--profile", "intercom", "--kid", "k", "--user-id", "u", "--key-file", p}, "takes neither"},
+		{"no key file", []string{"token", "--profile", "intercom", "--user-id", "u"}, "--key-file is required"},
+		{"no user id", []string{"token", "--profile", "intercom", "--key-file", p}, "--user-id is required"},
+		{"pem for hs256 / secret for rs256", []string{"token", "--profile", "knock", "--user-id", "u", "--key-file", p}, "wrong kind of key"},
+		{"keygen no out", []string{"keygen"}, "--out is required"},
+	} {
+		r := cli(t, "", tc.args...)
+		assert.Equal(t, exitUsage, r.code, tc.name)
+		oneLine(t, r.stderr)
+		assert.Contains(t, r.stderr, tc.want, tc.name)
+		assert.NotContains(t, r.stdout+r.stderr, secret, tc.name)
+	}
+}

@@ -108,6 +108,9 @@ func BenchmarkVerifyParallel(b *testing.B) {
 // TestAllocations pins the allocation targets so a regression fails
 // ordinary go test, not only a benchmark read by a person.
 func TestAllocations(t *testing.T) {
+	if RaceEnabled {
+		t.Skip("the race detector's instrumentation allocates")
+	}
 	s := newSigner(t, Engagespot(), benchSecret, WithPreviousSecrets([]byte(benchSecret+"-old")))
 	sig, err := s.Sign(benchID)
 	if err != nil {

@@ -1,0 +1,7 @@
+//go:build race
+
+package usersig
+
+// RaceEnabled reports a -race build, whose instrumentation allocates: the
+// allocation tests skip themselves then. Exported for the external tests.
+const RaceEnabled = true

@@ -2,6 +2,7 @@ package usersig
 
 import (
 	"encoding/binary"
+	"time"
 )
 
 // A Composer writes the exact bytes a scheme signs for an identity.
@@ -165,3 +166,52 @@ func appendFramed(dst []byte, id Identity) ([]byte, error) {
 }
 
 func (r MessageRule) valid() bool { return r >= UserID && r <= Framed }
+
+// signedFields is id less every field c does not sign: those are a client's
+// word alone. A MessageRule says which it signs; for a Composer of your own,
+// a field is signed when removing it changes the message (or makes c refuse).
+func signedFields(c Composer, id Identity) Identity {
+	if r, ok := c.(MessageRule); ok {
+		return r.signedFields(id)
+	}
+	full, err := c.AppendMessage(nil, id)
+	if err != nil {
+		return Identity{}
+	}
+	bound := func(without Identity) bool {
+		m, err := c.AppendMessage(nil, without)
+		return err != nil || string(m) != string(full)
+	}
+	out := id
+	if id.UserID != "" && !bound(Identity{Email: id.Email, ExpiresAt: id.ExpiresAt}) {
+		out.UserID = ""
+	}
+	if id.Email != "" && !bound(Identity{UserID: id.UserID, ExpiresAt: id.ExpiresAt}) {
+		out.Email = ""
+	}
+	if !id.ExpiresAt.IsZero() && !bound(Identity{UserID: id.UserID, Email: id.Email}) {
+		out.ExpiresAt = time.Time{}
+	}
+	return out
+}
+
+func (r MessageRule) signedFields(id Identity) Identity {
+	switch r {
+	case UserID:
+		return Identity{UserID: id.UserID}
+	case Email:
+		return Identity{Email: id.Email}
+	case UserIDOrEmail:
+		if id.UserID != "" {
+			return Identity{UserID: id.UserID}
+		}
+		return Identity{Email: id.Email}
+	case UserIDEmail:
+		return Identity{UserID: id.UserID, Email: id.Email}
+	case UserIDExpiry:
+		return Identity{UserID: id.UserID, ExpiresAt: id.ExpiresAt}
+	case Framed:
+		return id
+	}
+	return Identity{}
+}

@@ -13,16 +13,18 @@ type Credential struct {
 	Signature string `json:"signature"`
 }
 
-// Issue signs id and returns it with the signature and the expiry text, so a
-// backend can hand its front end everything in one step. For UserIDExpiry
-// schemes Expires is the text signed (FormatExpiry's); for other schemes it
-// is ExpiresAt in RFC 3339 with nanoseconds, which VerifyCredential reads back
-// to the same instant.
+// Issue signs id and returns the signature with the fields it covers, so a
+// backend can hand its front end everything in one step. Fields the scheme
+// does not sign are left out (Proficient's Credential has no email, say), so
+// nothing unsigned looks vouched for. For UserIDExpiry schemes Expires is
+// the text signed (FormatExpiry's); for Framed it is ExpiresAt in RFC 3339
+// with nanoseconds, which VerifyCredential reads back to the same instant.
 func (s *Signer) Issue(id Identity) (Credential, error) {
 	sig, err := s.Sign(id)
 	if err != nil {
 		return Credential{}, err
 	}
+	id = signedFields(s.scheme.Composer, id)
 	c := Credential{UserID: id.UserID, Email: id.Email, Signature: sig}
 	if !id.ExpiresAt.IsZero() {
 		if s.rule == UserIDExpiry {
@@ -72,9 +74,23 @@ func (c Credential) identity() (Identity, error) {
 // seven-digit ToString("o") verifies as well as one over JavaScript's
 // toJSON. Errors are Verify's, plus ErrInvalidExpiry for an unreadable text.
 func (s *Signer) VerifyCredential(c Credential) error {
+	_, err := s.Authenticate(c)
+	return err
+}
+
+// Authenticate is VerifyCredential returning the identity the credential
+// proves: only the fields the scheme's signature covers. For a UserID scheme
+// that is the user id alone, even if the client also sent an email or an
+// expiry, since it could have put anything there; for UserIDOrEmail the id
+// if one was sent, else the email; for UserIDExpiry the id and the expiry.
+// On error the Identity is zero.
+func (s *Signer) Authenticate(c Credential) (Identity, error) {
 	id, err := c.identity()
 	if err != nil {
-		return err
+		return Identity{}, err
 	}
-	return s.verify(id, c.Signature, &c.Expires)
+	if err := s.verify(id, c.Signature, &c.Expires); err != nil {
+		return Identity{}, err
+	}
+	return signedFields(s.scheme.Composer, id), nil
 }

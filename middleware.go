@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
-	"time"
 )
 
 // ErrNoSignature: the request carries no signature — the signature header
@@ -119,12 +118,8 @@ func (h *verifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		v.reject(w, r, s, ErrNoSignature)
 		return
 	}
-	if err := s.VerifyCredential(c); err != nil {
-		v.reject(w, r, s, err)
-		return
-	}
-	id, err := signedIdentity(s.Scheme().Composer, c)
-	if err != nil { // unreachable: VerifyCredential parsed the same text
+	id, err := s.Authenticate(c)
+	if err != nil {
 		v.reject(w, r, s, err)
 		return
 	}
@@ -210,65 +205,6 @@ func rejectReason(err error) string {
 		return "unknown-signer"
 	}
 	return "error"
-}
-
-// signedIdentity is the identity c claims, less every field the composer
-// does not sign: those are the client's word alone.
-func signedIdentity(comp Composer, c Credential) (Identity, error) {
-	id := Identity{UserID: c.UserID, Email: c.Email}
-	if c.Expires != "" {
-		t, err := ParseExpiry(c.Expires)
-		if err != nil {
-			return Identity{}, err
-		}
-		id.ExpiresAt = t
-	}
-	rule, ok := comp.(MessageRule)
-	if !ok {
-		return probeSigned(comp, id), nil
-	}
-	switch rule {
-	case UserID:
-		return Identity{UserID: id.UserID}, nil
-	case Email:
-		return Identity{Email: id.Email}, nil
-	case UserIDOrEmail:
-		if id.UserID != "" {
-			return Identity{UserID: id.UserID}, nil
-		}
-		return Identity{Email: id.Email}, nil
-	case UserIDEmail:
-		return Identity{UserID: id.UserID, Email: id.Email}, nil
-	case UserIDExpiry:
-		return Identity{UserID: id.UserID, ExpiresAt: id.ExpiresAt}, nil
-	case Framed:
-		return id, nil
-	}
-	return Identity{}, errInvalidRule
-}
-
-// probeSigned keeps each field of id whose removal changes the message comp
-// signs (or makes comp refuse it): exactly the fields the signature binds.
-func probeSigned(comp Composer, id Identity) Identity {
-	full, err := comp.AppendMessage(nil, id)
-	if err != nil {
-		return Identity{}
-	}
-	bound := func(without Identity) bool {
-		m, err := comp.AppendMessage(nil, without)
-		return err != nil || string(m) != string(full)
-	}
-	out := id
-	if id.UserID != "" && !bound(Identity{Email: id.Email, ExpiresAt: id.ExpiresAt}) {
-		out.UserID = ""
-	}
-	if id.Email != "" && !bound(Identity{UserID: id.UserID, ExpiresAt: id.ExpiresAt}) {
-		out.Email = ""
-	}
-	if !id.ExpiresAt.IsZero() && !bound(Identity{UserID: id.UserID, Email: id.Email}) {
-		out.ExpiresAt = time.Time{}
-	}
-	return out
 }
 
 // identityKey is the context key of a verified identity. The value is the

@@ -6,9 +6,10 @@ import (
 	"fmt"
 )
 
-// The errors of this package. Every error it returns wraps exactly one of
-// them, so callers test with errors.Is. No error text ever contains a secret
-// or the signature that was expected.
+// The errors of signing and verifying. Every error a Signer returns wraps
+// exactly one of them, so callers test with errors.Is; the HTTP layer adds
+// ErrNoSignature, ErrMalformedCredential and ErrUnknownSigner. No error text
+// ever contains a secret or the signature that was expected.
 var (
 	// ErrEmptySecret: New was given an empty secret.
 	ErrEmptySecret = errors.New("usersig: empty secret")

@@ -143,9 +143,12 @@ func (s *Signer) appendSign(dst []byte, id Identity, expiresText *string) ([]byt
 func (s *Signer) compose(st *macState, id Identity, expiresText *string) ([]byte, error) {
 	var msg []byte
 	var err error
-	if expiresText != nil && s.rule == UserIDExpiry {
+	switch {
+	case expiresText != nil && s.rule == UserIDExpiry:
 		msg, err = appendUserIDExpiryText(st.msg[:0], id.UserID, *expiresText)
-	} else {
+	case s.rule != 0:
+		msg, err = s.rule.AppendMessage(st.msg[:0], id) // a direct call, not through the interface
+	default:
 		msg, err = s.scheme.Composer.AppendMessage(st.msg[:0], id)
 	}
 	if err == nil {

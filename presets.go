@@ -131,15 +131,18 @@ func Front() Scheme {
 	}
 }
 
-// TawkTo (secure mode, visitor): lowercase hex HMAC of the email, set as
-// Tawk_API.visitor = {name, email, hash}.
-// Source: github.com/tawk/tawk-wordpress tawkto/tawkto.php.
+// TawkTo (JavaScript API Secure Mode): lowercase hex HMAC of the user id,
+// keyed with the property's JavaScript API key, passed as hash to
+// Tawk_API.login({hash, userId}) or Tawk_API.setAttributes. The legacy
+// Tawk_API.visitor form hashed the email instead; for it, use
+// Scheme{Composer: Email, Encoding: Hex}.
+// Source: help.tawk.to/article/how-to-generate-a-hash-for-javascript-api.
 func TawkTo() Scheme {
 	return Scheme{
-		Name: "tawkto", Composer: Email, Encoding: Hex,
+		Name: "tawkto", Composer: UserID, Encoding: Hex,
 		Vendor:    "Tawk.to",
-		Transport: "Tawk_API.visitor = {name, email, hash}",
-		Source:    "github.com/tawk/tawk-wordpress tawkto/tawkto.php",
+		Transport: "Tawk_API.login({hash, userId}) / setAttributes({..., hash})",
+		Source:    "help.tawk.to/article/how-to-generate-a-hash-for-javascript-api",
 	}
 }
 
@@ -157,7 +160,8 @@ func Novu() Scheme {
 
 // MagicBell (legacy HMAC): base64 HMAC of the external id if present, else
 // the email, sent as X-MAGICBELL-USER-HMAC beside X-MAGICBELL-USER-EXTERNAL-ID
-// or X-MAGICBELL-USER-EMAIL.
+// or, only when there is no external id, X-MAGICBELL-USER-EMAIL. MagicBell's
+// docs require the email in lower case; this preset signs it as given.
 // Source: github.com/magicbell/magicbell-js packages/magicbell/src/crypto.ts (history).
 func MagicBell() Scheme {
 	return Scheme{
@@ -232,7 +236,8 @@ func Plain() Scheme {
 }
 
 // Featurebase (legacy identity verification): lowercase hex HMAC of the
-// userId, else the email, passed as userHash.
+// identifier the integrator chose to identify users by — the userId, or the
+// email — passed as userHash. The vendor marks this form deprecated.
 // Source: help.featurebase.app/articles/4543540.
 func Featurebase() Scheme {
 	return Scheme{

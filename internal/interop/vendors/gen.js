@@ -145,11 +145,15 @@ function front(verificationSecret, { userId, email }) {
   return { message: identifier, signature: crypto.createHmac('sha256', verificationSecret).update(identifier).digest('hex') };
 }
 
-// Tawk.to visitor — vendors.md row: email | hex (tawk-wordpress tawkto/tawkto.php:
-// hash_hmac('sha256', $email, $api_key)).
-function tawkto(apiKey, { email }) {
-  if (email === null) return null;
-  return { message: email, signature: crypto.createHmac('sha256', apiKey).update(email).digest('hex') };
+// Tawk.to Secure Mode — help.tawk.to "How to generate a hash for the API": the hash is the
+// HMAC-SHA256 of the user ID keyed with the JavaScript API key, passed as `hash` to
+// Tawk_API.login({hash, userId}) / setAttributes(). The page's Crypto.js sample is
+// CryptoJS.enc.Hex.stringify(CryptoJS.HmacSHA256(userId, secretKey)): lowercase hex.
+// (vendors.md's row said email and cited tawk-wordpress tawkto.php, which computes no hash:
+// that was the legacy Tawk_API.visitor form; the vendor's current page signs the user ID.)
+function tawkto(apiKey, { userId }) {
+  if (userId === null) return null;
+  return { message: userId, signature: crypto.createHmac('sha256', apiKey).update(userId).digest('hex') };
 }
 
 // Novu — vendors.md row: subscriberId | hex, compared exactly (lowercase)
@@ -222,7 +226,7 @@ const PRESETS = [
   ['crisp', crisp, 'email', 'hex', 'vendors.md; github.com/crisp-im/crisp-plugin-wordpress crisp.php'],
   ['helpscout', helpscout, 'email', 'hex', 'vendors.md; developer.helpscout.com/beacon-2/web/secure-mode'],
   ['front', front, 'userId if passed, else email', 'hex', 'vendors.md; dev.frontapp.com/docs/identify-users'],
-  ['tawkto', tawkto, 'email', 'hex', 'vendors.md; github.com/tawk/tawk-wordpress tawkto/tawkto.php'],
+  ['tawkto', tawkto, 'user ID', 'hex', 'help.tawk.to/article/how-to-generate-a-hash-for-javascript-api (Secure Mode; supersedes the vendors.md row)'],
   ['novu', novu, 'subscriberId (userId)', 'hex', 'vendors.md; github.com/novuhq/novu apps/api/src/app/inbox/utils/encryption.ts'],
   ['magicbell', magicbell, 'external id (userId) if present, else email', 'base64', 'vendors.md; github.com/magicbell/magicbell-js packages/magicbell/src/crypto.ts (history)'],
   ['courier', courier, 'userId', 'hex', 'vendors.md; github.com/trycourier/courier-react packages/client-graphql/src/client.ts'],

@@ -30,7 +30,9 @@ const (
 	Email
 
 	// UserIDOrEmail signs the user id if it is set, else the email (Intercom,
-	// MagicBell, Front, Featurebase). Both empty is ErrMissingIdentity.
+	// MagicBell, Front, Featurebase). Both empty is ErrMissingIdentity. The
+	// message does not say which field it is: a signature for user id
+	// "x@y.z" is also one for email "x@y.z". Issue signatures for one field.
 	UserIDOrEmail
 
 	// UserIDEmail signs the user id followed by the email with no separator;
@@ -45,7 +47,9 @@ const (
 	// "2026-11-22T10:00:00.000Z"), or by nothing when ExpiresAt is zero
 	// (Product Fruits). An empty user id is ErrMissingIdentity. Verifying a
 	// text the client sent back, in whatever form it was signed, is
-	// Signer.VerifyCredential's job.
+	// Signer.VerifyCredential's job. Like UserIDEmail it has no separator,
+	// so an id ending in date-like text is ambiguous with a shorter id and
+	// an expiry: WithExpiryRequired closes that.
 	UserIDExpiry
 
 	// Framed signs every field unambiguously: a domain-separation label, then

@@ -117,7 +117,7 @@ func TestParseExpiry(t *testing.T) {
 		require.NoError(t, err, text)
 		assert.True(t, got.Equal(expiry), text)
 	}
-	for _, text := range []string{"", "2026-11-22", "2026-11-22T10:00:00", "tomorrow", "2026-11-22T10:00:00.0000000000000000000000000000Z"} {
+	for _, text := range []string{"", "2026-11-22", "2026-11-22T10:00:00", "tomorrow", "0001-01-01T00:00:00Z", "2026-11-22T10:00:00.0000000000000000000000000000Z"} {
 		_, err := ParseExpiry(text)
 		assert.ErrorIs(t, err, ErrInvalidExpiry, text)
 	}

@@ -36,12 +36,14 @@ func (s *Signer) Issue(id Identity) (Credential, error) {
 	return c, err
 }
 
-// SignCredential signs c's identity over c's exact expiry text and returns c
-// with its Signature set. Issue is the usual way to sign; SignCredential is
-// for a backend that must hand out an expiry text in a form of its own, such
-// as .NET's ToString("o") for Product Fruits. The text must read as
-// ParseExpiry reads it (else ErrInvalidExpiry); for schemes other than
-// UserIDExpiry the instant it names is what is signed.
+// SignCredential signs c's identity over c's exact expiry text and returns
+// the signed fields of c with its Signature set. Issue is the usual way to
+// sign; SignCredential is for a backend that must hand out an expiry text in
+// a form of its own, such as .NET's ToString("o") for Product Fruits. The
+// text must read as ParseExpiry reads it (else ErrInvalidExpiry). As with
+// Issue, fields the scheme does not sign are left out of the result: for
+// Framed the expiry is signed as the instant the text names; for UserID,
+// Email and UserIDOrEmail schemes it is not signed at all and is dropped.
 func (s *Signer) SignCredential(c Credential) (Credential, error) {
 	id, err := c.identity()
 	if err != nil {
@@ -52,8 +54,12 @@ func (s *Signer) SignCredential(c Credential) (Credential, error) {
 	if err != nil {
 		return Credential{}, err
 	}
-	c.Signature = string(sig)
-	return c, nil
+	signed := signedFields(s.scheme.Composer, id)
+	out := Credential{UserID: signed.UserID, Email: signed.Email, Signature: string(sig)}
+	if !signed.ExpiresAt.IsZero() {
+		out.Expires = c.Expires
+	}
+	return out, nil
 }
 
 // identity reads the credential's identity, parsing its expiry text.
@@ -84,6 +90,12 @@ func (s *Signer) VerifyCredential(c Credential) error {
 // expiry, since it could have put anything there; for UserIDOrEmail the id
 // if one was sent, else the email; for UserIDExpiry the id and the expiry.
 // On error the Identity is zero.
+//
+// The signature does not say which field it was made over. Under
+// UserIDOrEmail a signature issued for user id "x@y.z" also authenticates
+// email "x@y.z", and under UserIDExpiry the split between id and expiry is
+// the client's (see WithExpiryRequired). Look users up by the field your
+// backend issued signatures for.
 func (s *Signer) Authenticate(c Credential) (Identity, error) {
 	id, err := c.identity()
 	if err != nil {

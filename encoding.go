@@ -131,6 +131,9 @@ func decodeBase64Table(mac *[macSize]byte, body string, values string) bool {
 // explain finds which rule a non-canonical text breaks. It runs only after
 // the fast path refused, so its cost does not matter.
 func (e Encoding) explain(sig string) error {
+	if !e.valid() {
+		return malformed(e, "cannot be checked: the Encoding is not one this package knows")
+	}
 	if len(sig) > maxSignatureLen {
 		return malformed(e, "is longer than any signature")
 	}

@@ -48,11 +48,11 @@ const jsDateLimitMillis = 8_640_000_000_000_000
 
 func appendExpiry(dst []byte, t time.Time) ([]byte, error) {
 	if t.IsZero() {
-		return dst, ErrInvalidExpiry
+		return dst, errInvalidExpiry
 	}
 	t = t.UTC().Truncate(time.Millisecond)
 	if t.After(time.UnixMilli(jsDateLimitMillis)) || t.Before(time.UnixMilli(-jsDateLimitMillis)) {
-		return dst, ErrInvalidExpiry
+		return dst, errInvalidExpiry
 	}
 	year := t.Year()
 	if year >= 0 && year <= 9999 {
@@ -80,6 +80,10 @@ func ParseExpiry(text string) (time.Time, error) {
 		return time.Time{}, &expiryError{reason: "expiry text is longer than 40 bytes"}
 	}
 	t, err := time.Parse(time.RFC3339Nano, text)
+	if err == nil && t.IsZero() {
+		// Year 1 is Go's zero time, which means "no expiry" everywhere else.
+		return time.Time{}, &expiryError{reason: "expiry text names Go's zero time (year 1)"}
+	}
 	if err != nil {
 		return time.Time{}, &expiryError{reason: "expiry text is not RFC 3339 with a zone, like 2026-11-22T10:00:00.000Z"}
 	}
@@ -89,4 +93,4 @@ func ParseExpiry(text string) (time.Time, error) {
 type expiryError struct{ reason string }
 
 func (e *expiryError) Error() string { return "usersig: invalid expiry: " + e.reason }
-func (e *expiryError) Unwrap() error { return ErrInvalidExpiry }
+func (e *expiryError) Unwrap() error { return errInvalidExpiry }

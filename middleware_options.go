@@ -71,7 +71,9 @@ func WithSignerLookup(lookup func(*http.Request) (*Signer, error)) MiddlewareOpt
 // malformed, wrong, another user's, expired — is still rejected, because a
 // present but wrong signature is a forgery or a bug, not a client that has
 // not been updated; and so is a request whose fields are repeated or too
-// long, or for which WithSignerLookup finds no Signer.
+// long, or for which WithSignerLookup finds no Signer. (An unsigned request
+// passes with its context unchanged: behind another Middleware that did
+// verify an identity, IdentityFromContext still reports that outer one.)
 //
 // Default: off; a request without a signature is rejected.
 func WithUnsignedAllowed() MiddlewareOption {

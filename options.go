@@ -15,6 +15,7 @@ type settings struct {
 	now               func() time.Time
 	leeway            time.Duration
 	allowShortSecrets bool
+	expiryRequired    bool
 }
 
 // WithPreviousSecrets adds secrets that Verify still accepts while a new one
@@ -38,7 +39,7 @@ func WithPreviousSecrets(secrets ...[]byte) Option {
 func WithClock(now func() time.Time) Option {
 	return func(s *settings) error {
 		if now == nil {
-			return fmt.Errorf("%w: WithClock(nil)", ErrInvalidOption)
+			return fmt.Errorf("%w: WithClock(nil)", errInvalidOption)
 		}
 		s.now = now
 		return nil
@@ -52,7 +53,7 @@ func WithClock(now func() time.Time) Option {
 func WithLeeway(d time.Duration) Option {
 	return func(s *settings) error {
 		if d < 0 {
-			return fmt.Errorf("%w: WithLeeway with a negative duration", ErrInvalidOption)
+			return fmt.Errorf("%w: WithLeeway with a negative duration", errInvalidOption)
 		}
 		s.leeway = d
 		return nil
@@ -70,6 +71,25 @@ func WithLeeway(d time.Duration) Option {
 func WithShortSecretsAllowed() Option {
 	return func(s *settings) error {
 		s.allowShortSecrets = true
+		return nil
+	}
+}
+
+// WithExpiryRequired makes every signature carry an expiry: Sign, Issue and
+// SignCredential refuse an identity without one, and Verify,
+// VerifyCredential and Authenticate refuse a credential without one, all
+// with ErrInvalidExpiry. Default: an expiry is optional.
+//
+// Use it with UserIDExpiry (Product Fruits) whenever users can choose ids
+// that end in date-like text. The format joins id and expiry with no
+// separator and an absent expiry signs nothing, so an expiry-less signature
+// for id "alice2099-01-01T00:00:00.000Z" also verifies as id "alice" expiring
+// in 2099, and an expired credential for "alice" verifies, without expiry,
+// as an id with the date glued on. Requiring an expiry closes both: no
+// readable expiry text ends in another readable expiry text.
+func WithExpiryRequired() Option {
+	return func(s *settings) error {
+		s.expiryRequired = true
 		return nil
 	}
 }

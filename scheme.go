@@ -43,13 +43,13 @@ type Headers struct {
 
 func (sc Scheme) validate() error {
 	if sc.Composer == nil {
-		return fmt.Errorf("%w: %q has no Composer", ErrInvalidScheme, sc.Name)
+		return fmt.Errorf("%w: %q has no Composer", errInvalidScheme, sc.Name)
 	}
 	if r, ok := sc.Composer.(MessageRule); ok && !r.valid() {
-		return fmt.Errorf("%w: %q has an unknown MessageRule", ErrInvalidScheme, sc.Name)
+		return fmt.Errorf("%w: %q has an unknown MessageRule", errInvalidScheme, sc.Name)
 	}
 	if !sc.Encoding.valid() {
-		return fmt.Errorf("%w: %q has an unknown Encoding", ErrInvalidScheme, sc.Name)
+		return fmt.Errorf("%w: %q has an unknown Encoding", errInvalidScheme, sc.Name)
 	}
 	return nil
 }

@@ -18,19 +18,24 @@ const MinSecretLen = 16
 const maxPooledMessage = 4 << 10
 
 // A Signer signs and verifies identities under one Scheme and a current
-// secret, plus any previous secrets still accepted during a rotation.
+// secret, plus any previous secrets still accepted during a rotation. Make
+// one with New; the zero Signer refuses every call with ErrInvalidScheme.
 //
 // A Signer is safe for concurrent use by many goroutines. It keeps keyed
 // HMAC-SHA256 states in a pool and resets them between calls, which saves
 // re-deriving the key pads on every call. It never prints its secrets: every
-// fmt verb shows only the scheme's name and how many secrets it holds.
+// fmt verb shows only the scheme's name and how many secrets it holds, and
+// the secrets live only in a closure that no printer, reflective or not,
+// can reach.
 type Signer struct {
 	scheme   Scheme
 	rule     MessageRule // the scheme's Composer if it is a MessageRule, else 0
 	nsecrets int
 	now      func() time.Time
 	leeway   time.Duration
-	states   *sync.Pool // of *macState
+	states   *sync.Pool // of *macState; nil only in a zero Signer
+	// expiryRequired: see WithExpiryRequired.
+	expiryRequired bool
 }
 
 // macState is one goroutine's keyed MACs (current secret first) and scratch
@@ -58,7 +63,7 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 	cfg := settings{now: time.Now}
 	for _, opt := range opts {
 		if opt == nil {
-			return nil, fmt.Errorf("%w: nil Option", ErrInvalidOption)
+			return nil, fmt.Errorf("%w: nil Option", errInvalidOption)
 		}
 		if err := opt(&cfg); err != nil {
 			return nil, err
@@ -81,15 +86,17 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 		now:      cfg.now,
 		leeway:   cfg.leeway,
 		states:   newStatePool(secrets),
+
+		expiryRequired: cfg.expiryRequired,
 	}, nil
 }
 
 func checkSecret(secret []byte, allowShort bool) error {
 	switch {
 	case len(secret) == 0:
-		return ErrEmptySecret
+		return errEmptySecret
 	case len(secret) < MinSecretLen && !allowShort:
-		return fmt.Errorf("%w: %d bytes, want at least %d (or WithShortSecretsAllowed)", ErrWeakSecret, len(secret), MinSecretLen)
+		return fmt.Errorf("%w: %d bytes, want at least %d (or WithShortSecretsAllowed)", errWeakSecret, len(secret), MinSecretLen)
 	}
 	return nil
 }
@@ -127,6 +134,9 @@ func (s *Signer) AppendSign(dst []byte, id Identity) ([]byte, error) {
 }
 
 func (s *Signer) appendSign(dst []byte, id Identity, expiresText *string) ([]byte, error) {
+	if s.states == nil {
+		return dst, errZeroSigner
+	}
 	st := s.states.Get().(*macState)
 	defer s.release(st)
 	msg, err := s.compose(st, id, expiresText)
@@ -141,6 +151,9 @@ func (s *Signer) appendSign(dst []byte, id Identity, expiresText *string) ([]byt
 // a non-nil expiresText is signed as that exact text (what a client sends
 // back), in place of FormatExpiry's.
 func (s *Signer) compose(st *macState, id Identity, expiresText *string) ([]byte, error) {
+	if s.expiryRequired && id.ExpiresAt.IsZero() {
+		return nil, errExpiryRequired
+	}
 	var msg []byte
 	var err error
 	switch {

@@ -58,7 +58,8 @@ func TestUsageErrors(t *testing.T) {
 		{"flag needs value", secret, []string{"sign", "--scheme"}, "flag needs an argument"},
 		{"bad bool", secret, []string{"sign", "--json=maybe"}, "invalid value for flag -json"},
 		{"positional", secret, []string{"sign", "--scheme", "intercom", "--user-id", "u", "extra"}, "unexpected argument"},
-		{"missing file", "", []string{"sign", "--scheme", "intercom", "--user-id", "u", "--secret-file", "/nonexistent/secret"}, "cannot read --secret-file: /nonexistent/secret"},
+		{"missing file", "", []string{"sign", "--scheme", "intercom", "--user-id", "u", "--secret-file", "/nonexistent/secret"}, "cannot read the file given to --secret-file: no such file or directory"},
+		{"empty secret file path", secret, []string{"sign", "--scheme", "intercom", "--user-id", "u", "--secret-file", ""}, "--secret-file needs a PATH"},
 		{"schemes positional", secret, []string{"schemes", "x"}, "unexpected argument"},
 		{"secret bad prefix", secret, []string{"secret", "--prefix", "a b"}, "--prefix"},
 	} {
@@ -209,6 +210,10 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"sign", "--scheme", secret},
 		{"help", secret},
 		{"sign", "--json=" + secret},
+		{"sign", "---secret=" + secret},
+		{"sign", "-=" + secret},
+		{"sign", "--scheme", "intercom", "--user-id", "u", "--secret-file", secret},
+		{"token", "--profile", "knock", "--user-id", "u", "--key-file", secret},
 	} {
 		r := cli(t, "", args...)
 		assert.Equal(t, exitUsage, r.code, args)

@@ -130,10 +130,11 @@ func runHelp(e *env, args []string) int {
 	return exitOK
 }
 
-// nameLike matches the words this program echoes back in errors. Anything
-// else a user typed where a name belongs is not repeated, in case it was a
-// secret pasted in the wrong place.
-var nameLike = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,39}$`)
+// nameLike matches the words this program echoes back in errors: short,
+// lower-case, like every command, scheme and flag name here. Anything else a
+// user typed where a name belongs is not repeated, in case it was a secret
+// pasted in the wrong place (random secrets are long or mixed-case).
+var nameLike = regexp.MustCompile(`^[a-z][a-z0-9-]{0,23}$`)
 
 func quoteIfName(s string) string {
 	if nameLike.MatchString(s) {
@@ -190,10 +191,10 @@ func flagErrorText(err error) string {
 	if m := invalidValue.FindStringSubmatch(msg); m != nil {
 		return "invalid value for flag -" + m[1]
 	}
-	if strings.Contains(msg, `"`) {
-		return "invalid flag value" // never repeat what was typed
+	if strings.HasPrefix(msg, "flag needs an argument: -") {
+		return msg // names a flag this program defines
 	}
-	return msg
+	return "invalid flag syntax" // never repeat what was typed
 }
 
 // invalidValue matches the flag package's "invalid value" errors, whose
@@ -248,10 +249,19 @@ func schemeNames() string {
 // secretSource is the --secret-file flag.
 type secretSource struct {
 	path string
+	set  bool // given, even if empty: an empty path is an error, not "use the env"
 }
 
 func (s *secretSource) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.path, "secret-file", "", "read the secret from `PATH` (\"-\" for stdin) instead of $"+secretEnv+"; one trailing \\n or \\r\\n is removed")
+	fs.Var(s, "secret-file", "read the secret from `PATH` (\"-\" for stdin) instead of $"+secretEnv+"; one trailing \\n or \\r\\n is removed")
+}
+
+// String and Set make secretSource a flag.Value.
+func (s *secretSource) String() string { return "" }
+
+func (s *secretSource) Set(path string) error {
+	s.path, s.set = path, true
+	return nil
 }
 
 // load returns the secret: the file's content if --secret-file was given,
@@ -263,7 +273,10 @@ func (s *secretSource) register(fs *flag.FlagSet) {
 // one-line warning on stderr.
 func (s *secretSource) load(e *env) ([]byte, string) {
 	var secret []byte
-	if s.path != "" {
+	if s.set && s.path == "" {
+		return nil, "--secret-file needs a PATH (\"-\" for stdin)"
+	}
+	if s.set {
 		b, msg := e.readKeyFile(s.path, "--secret-file")
 		if msg != "" {
 			return nil, msg
@@ -292,7 +305,7 @@ func (e *env) readKeyFile(path, flagName string) ([]byte, string) {
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, "cannot read " + flagName + ": " + pathErrorText(err)
+			return nil, "cannot read the file given to " + flagName + ": " + causeText(err)
 		}
 		defer f.Close()
 		r = f
@@ -302,7 +315,7 @@ func (e *env) readKeyFile(path, flagName string) ([]byte, string) {
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxSecretFile+1))
 	if err != nil {
-		return nil, "cannot read " + flagName + ": " + pathErrorText(err)
+		return nil, "cannot read the file given to " + flagName + ": " + causeText(err)
 	}
 	if len(b) > maxSecretFile {
 		return nil, flagName + " is larger than 64 KiB: that is not a secret or a key"
@@ -324,7 +337,19 @@ func bytesCutSuffix(b []byte, suffix string) ([]byte, bool) {
 	return b, false
 }
 
-// pathErrorText is err without the Op, keeping the path and the cause.
+// causeText is the cause of a file error without the path: the path given to
+// --secret-file or --key-file may be the secret itself, pasted in the wrong
+// place.
+func causeText(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return "read failed"
+}
+
+// pathErrorText is err without the Op, keeping the path and the cause, for
+// paths that cannot hold a secret (keygen's --out).
 func pathErrorText(err error) string {
 	var pe *os.PathError
 	if errors.As(err, &pe) {

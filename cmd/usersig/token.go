@@ -131,7 +131,8 @@ func runKeygen(e *env, args []string) int {
 	privPath, pubPath := filepath.Join(out, "private.pem"), filepath.Join(out, "public.pem")
 	for _, p := range []string{privPath, pubPath} {
 		if _, err := os.Lstat(p); err == nil {
-			return e.usageError(fs.Name(), p+" exists: keygen never overwrites a key")
+			fmt.Fprintf(e.stderr, "%s: %s exists: keygen never overwrites a key\n", fs.Name(), p)
+			return exitInvalid
 		}
 	}
 	if err := os.MkdirAll(out, 0o700); err != nil {

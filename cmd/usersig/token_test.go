@@ -28,7 +28,7 @@ func TestKeygenAndToken(t *testing.T) {
 
 	// Never overwrites.
 	r = cli(t, "", "keygen", "--out", dir)
-	assert.Equal(t, exitUsage, r.code)
+	assert.Equal(t, exitInvalid, r.code, "cannot write: the key exists")
 	after, err := os.ReadFile(priv)
 	require.NoError(t, err)
 	assert.Equal(t, privPEM, after)

@@ -29,8 +29,9 @@ type mwConfig struct {
 
 // WithHeader makes the middleware read the raw token from the named header
 // (for example "X-Knock-User-Token") instead of "Authorization: Bearer
-// <token>". The header value is the token itself, without a scheme. The
-// name is case-insensitive; an empty name keeps the default.
+// <token>". The header value is the token itself, without a scheme — except
+// for "Authorization", which is always read as "Bearer <token>". The name is
+// case-insensitive; an empty name keeps the default.
 func WithHeader(name string) MiddlewareOption {
 	return func(c *mwConfig) {
 		c.header = http.CanonicalHeaderKey(strings.TrimSpace(name))

@@ -97,11 +97,56 @@ func (v *Verifier) Verify(token string) (userID string, err error) {
 	if len(token) > MaxTokenSize {
 		return "", fmt.Errorf("%w: %d bytes, limit %d", ErrTokenTooLarge, len(token), MaxTokenSize)
 	}
+	if !isCompactJWSText(token) {
+		return "", errTokenAlphabet
+	}
 	claims := jwt.MapClaims{}
 	if _, err := v.parser.ParseWithClaims(token, claims, v.keyFunc); err != nil {
 		return "", mapParseError(err)
 	}
 	return v.checkClaims(claims)
+}
+
+// isCompactJWSText reports whether token holds only the base64url alphabet
+// and dots. Go's base64 decoder skips CR and LF even in strict mode, so
+// without this one token would have many accepted spellings (a trailing
+// newline, a line break in the signature), defeating any cache or denylist
+// keyed on the token text.
+func isCompactJWSText(token string) bool {
+	for i := 0; i < len(token); i++ {
+		switch c := token[i]; {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+var errTokenAlphabet = fmt.Errorf("%w: a byte outside base64url and '.' (whitespace, padding, the standard alphabet)", ErrMalformed)
+
+// maxExp is the last second of year 9999: a later exp is a mistake, and a
+// float that large converts to int64 differently across platforms.
+const maxExp = 253402300799
+
+// checkExp refuses an exp that golang-jwt lets through: it reads exp 0 as
+// absent, so a token "expiring" in 1970 would never expire where exp is
+// optional; and it converts huge values platform-dependently.
+func checkExp(claims jwt.MapClaims) error {
+	raw, ok := claims["exp"]
+	if !ok {
+		return nil
+	}
+	exp, ok := raw.(float64)
+	switch {
+	case !ok:
+		return fmt.Errorf("%w: exp is not a number", ErrWrongClaims)
+	case exp <= 0:
+		return fmt.Errorf("%w: exp is in the past", ErrExpired)
+	case exp > maxExp:
+		return fmt.Errorf("%w: exp is after year 9999", ErrWrongClaims)
+	}
+	return nil
 }
 
 // Header errors returned by keyFunc (fixed values: no token content).
@@ -156,6 +201,9 @@ func mapParseError(err error) error {
 // claims and extracts the user id.
 func (v *Verifier) checkClaims(claims jwt.MapClaims) (string, error) {
 	p := v.profile
+	if err := checkExp(claims); err != nil {
+		return "", err
+	}
 	for _, f := range p.fixed {
 		if got, ok := claims[f.name].(string); !ok || got != f.value {
 			return "", fmt.Errorf("%w: %s claim missing or not the configured value", ErrWrongClaims, f.name)

@@ -2,6 +2,7 @@ package usertoken
 
 import (
 	"encoding/base64"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -203,6 +204,18 @@ func TestOptionalExp(t *testing.T) {
 		c["exp"] = t0.Add(-time.Minute).Unix()
 		_, err = v.Verify(signRaw(t, jwt.SigningMethodHS256, k.secret, validHeader(p), c))
 		assert.ErrorIs(t, err, ErrExpired, p.Name())
+		// golang-jwt reads exp 0 as absent; present, it is 1970: expired.
+		c["exp"] = 0
+		_, err = v.Verify(signRaw(t, jwt.SigningMethodHS256, k.secret, validHeader(p), c))
+		assert.ErrorIs(t, err, ErrExpired, "%s: exp 0", p.Name())
+		// 1e19 converts to int64 differently across platforms: golang-jwt
+		// sees it expired on amd64; where it saturates, checkExp refuses it.
+		c["exp"] = 1e19
+		_, err = v.Verify(signRaw(t, jwt.SigningMethodHS256, k.secret, validHeader(p), c))
+		assert.True(t, errors.Is(err, ErrExpired) || errors.Is(err, ErrWrongClaims), "%s: exp after year 9999: %v", p.Name(), err)
+		c["exp"] = 1e13 // year 318857: fits int64, refused by checkExp
+		_, err = v.Verify(signRaw(t, jwt.SigningMethodHS256, k.secret, validHeader(p), c))
+		assert.ErrorIs(t, err, ErrWrongClaims, "%s: exp after year 9999", p.Name())
 	}
 	for _, p := range []Profile{Engagespot(testAPIKey), Knock(), Braze()} {
 		v, err := NewVerifier(p, k.rsaPub, WithClock(fixedClock(t0)))
@@ -284,4 +297,27 @@ func TestVerifierConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestOneSpellingPerToken: Go's base64 decoder skips CR and LF even in strict
+// mode; Verify must not, or one token has many accepted texts.
+func TestOneSpellingPerToken(t *testing.T) {
+	k := loadKeys(t)
+	for _, p := range allProfiles() {
+		sk, vk := k.keyFor(p)
+		iss, err := NewIssuer(p, sk, WithClock(fixedClock(t0)))
+		require.NoError(t, err)
+		v, err := NewVerifier(p, vk, WithClock(fixedClock(t0)))
+		require.NoError(t, err)
+		tok, err := iss.Token("alice")
+		require.NoError(t, err)
+		last := strings.LastIndexByte(tok, '.')
+		for _, variant := range []string{
+			tok + "\n", tok + "\r\n", tok[:last+5] + "\n" + tok[last+5:], tok[:last+5] + "\r" + tok[last+5:],
+			" " + tok, tok[:10] + "\n" + tok[10:], tok + "=",
+		} {
+			_, err := v.Verify(variant)
+			assert.ErrorIs(t, err, ErrMalformed, "%s %q", p.Name(), variant[len(variant)-3:])
+		}
+	}
 }

@@ -88,8 +88,9 @@ func (s *Signer) VerifyCredential(c Credential) error {
 // proves: only the fields the scheme's signature covers. For a UserID scheme
 // that is the user id alone, even if the client also sent an email or an
 // expiry, since it could have put anything there; for UserIDOrEmail the id
-// if one was sent, else the email; for UserIDExpiry the id and the expiry.
-// On error the Identity is zero.
+// if one was sent, else the email; for UserIDExpiry the id and the expiry;
+// for a Composer of your own, each field whose removal changes the message
+// (or makes the composer refuse). On error the Identity is zero.
 //
 // The signature does not say which field it was made over. Under
 // UserIDOrEmail a signature issued for user id "x@y.z" also authenticates

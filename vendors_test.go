@@ -1,39 +1,24 @@
 package usersig
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/usersig/usersig/internal/vendorvectors"
 )
 
-// vendorFile is one testdata/vendors/*.json, written by the vendors' own
-// snippets in internal/interop/vendors (Node, Python, Java), never by Go.
-type vendorFile struct {
-	Preset    string         `json:"preset"`
-	Generator string         `json:"generator"`
-	Vectors   []vendorVector `json:"vectors"`
-	Refused   []vendorVector `json:"refused"`
-}
-
-type vendorVector struct {
-	Name        string `json:"name"`
-	Secret      string `json:"secret"`
-	UserID      string `json:"userId"`
-	Email       string `json:"email"`
-	Expires     string `json:"expires"`
-	ExpiresAt   string `json:"expiresAt"`
-	Message     string `json:"message"`
-	Signature   string `json:"signature"`
-	KnownAnswer bool   `json:"knownAnswer"`
-}
+type (
+	vendorFile   = vendorvectors.File
+	vendorVector = vendorvectors.Vector
+)
 
 // vendorNow is before every expiry in the vectors.
 var vendorNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func (v vendorVector) identity(t testing.TB) Identity {
+func vectorIdentity(t testing.TB, v vendorVector) Identity {
 	id := Identity{UserID: v.UserID, Email: v.Email}
 	if v.ExpiresAt != "" {
 		at, err := time.Parse(time.RFC3339Nano, v.ExpiresAt)
@@ -43,7 +28,7 @@ func (v vendorVector) identity(t testing.TB) Identity {
 	return id
 }
 
-func (v vendorVector) signer(t testing.TB, sc Scheme, now time.Time) *Signer {
+func vectorSigner(t testing.TB, v vendorVector, sc Scheme, now time.Time) *Signer {
 	t.Helper()
 	opts := []Option{WithClock(func() time.Time { return now })}
 	if v.KnownAnswer {
@@ -52,15 +37,11 @@ func (v vendorVector) signer(t testing.TB, sc Scheme, now time.Time) *Signer {
 	return newSigner(t, sc, v.Secret, opts...)
 }
 
+// loadVendorFiles reads the vectors the vendors' own snippets wrote
+// (internal/interop/vendors: Node, Python, Java), never Go.
 func loadVendorFiles(t testing.TB) map[string]vendorFile {
-	paths, err := filepath.Glob("testdata/vendors/*.json")
+	files, err := vendorvectors.Load("testdata/vendors")
 	require.NoError(t, err)
-	files := map[string]vendorFile{}
-	for _, p := range paths {
-		var f vendorFile
-		readJSON(t, p, &f)
-		files[filepath.Base(p)] = f
-	}
 	return files
 }
 
@@ -77,7 +58,7 @@ func TestVendorVectors(t *testing.T) {
 				checkVendorVector(t, sc, v)
 			}
 			for _, v := range f.Refused {
-				_, err := v.signer(t, sc, vendorNow).Sign(v.identity(t))
+				_, err := vectorSigner(t, v, sc, vendorNow).Sign(vectorIdentity(t, v))
 				assert.ErrorIs(t, err, ErrMissingIdentity, v.Name)
 			}
 		})
@@ -88,8 +69,8 @@ func TestVendorVectors(t *testing.T) {
 }
 
 func checkVendorVector(t *testing.T, sc Scheme, v vendorVector) {
-	s := v.signer(t, sc, vendorNow)
-	id := v.identity(t)
+	s := vectorSigner(t, v, sc, vendorNow)
+	id := vectorIdentity(t, v)
 	cred := Credential{UserID: v.UserID, Email: v.Email, Expires: v.Expires, Signature: v.Signature}
 
 	// The vendor's front end sends back the exact text it was given.
@@ -124,7 +105,7 @@ func checkVendorVector(t *testing.T, sc Scheme, v vendorVector) {
 	other.UserID, other.Email = other.UserID+"x", other.Email+"x"
 	assert.ErrorIs(t, s.VerifyCredential(other), ErrInvalidSignature, "%s: another identity", v.Name)
 	if !id.ExpiresAt.IsZero() {
-		late := v.signer(t, sc, id.ExpiresAt)
+		late := vectorSigner(t, v, sc, id.ExpiresAt)
 		assert.ErrorIs(t, late.VerifyCredential(cred), ErrExpired, "%s: expiry passed", v.Name)
 		assert.ErrorIs(t, late.Verify(id, v.Signature), ErrExpired, v.Name)
 		reworded := cred

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/usersig/usersig/internal/vendorvectors"
 )
 
 // testNow is the clock of every test unless it says otherwise: before every
@@ -54,44 +54,18 @@ func cli(t *testing.T, secret string, args ...string) result {
 	return invocation{args: args, secret: secret}.run(t)
 }
 
-// vector is one record of testdata/vendors/*.json.
-type vector struct {
-	Name        string `json:"name"`
-	Secret      string `json:"secret"`
-	UserID      string `json:"userId"`
-	Email       string `json:"email"`
-	Expires     string `json:"expires"`
-	ExpiresAt   string `json:"expiresAt"`
-	Message     string `json:"message"`
-	Signature   string `json:"signature"`
-	KnownAnswer bool   `json:"knownAnswer"`
-}
-
-type vectorFile struct {
-	Preset    string   `json:"preset"`
-	Encoding  string   `json:"encoding"`
-	Generator string   `json:"generator"`
-	Vectors   []vector `json:"vectors"`
-	Refused   []vector `json:"refused"`
-}
+// vector and vectorFile are the committed vendor vectors' records.
+type (
+	vector     = vendorvectors.Vector
+	vectorFile = vendorvectors.File
+)
 
 // loadVectors reads every committed vendor vector file, keyed by file name
 // without .json ("productfruits-dotnet").
 func loadVectors(t *testing.T) map[string]vectorFile {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "vendors", "*.json"))
+	files, err := vendorvectors.Load(filepath.Join("..", "..", "testdata", "vendors"))
 	require.NoError(t, err)
-	require.NotEmpty(t, paths, "no vendor vectors in testdata/vendors")
-	files := make(map[string]vectorFile, len(paths))
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		require.NoError(t, err)
-		var f vectorFile
-		require.NoError(t, json.Unmarshal(b, &f), p)
-		require.NotEmpty(t, f.Preset, p)
-		require.NotEmpty(t, f.Vectors, p)
-		files[strings.TrimSuffix(filepath.Base(p), ".json")] = f
-	}
 	return files
 }
 

@@ -248,24 +248,14 @@ func (e Encoding) explainBase64(sig string) error {
 	}
 	// 43 characters carry 258 bits; the last two must be zero, or several
 	// texts would decode to the same tag.
-	if base64Value(body[42])&3 != 0 {
+	values := stdBase64Values
+	if urlAlphabet {
+		values = urlBase64Values
+	}
+	if values[body[42]]&3 != 0 {
 		return malformed(e, "has non-zero trailing bits: it is not the canonical text of any tag")
 	}
 	return nil
-}
-
-func base64Value(c byte) byte {
-	switch {
-	case 'A' <= c && c <= 'Z':
-		return c - 'A'
-	case 'a' <= c && c <= 'z':
-		return c - 'a' + 26
-	case '0' <= c && c <= '9':
-		return c - '0' + 52
-	case c == '+' || c == '-':
-		return 62
-	}
-	return 63
 }
 
 func countTrailing(s string, c byte) int {

@@ -18,22 +18,22 @@ type Credential struct {
 // does not sign are left out (Proficient's Credential has no email, say), so
 // nothing unsigned looks vouched for. For UserIDExpiry schemes Expires is
 // the text signed (FormatExpiry's); for Framed it is ExpiresAt in RFC 3339
-// with nanoseconds, which VerifyCredential reads back to the same instant.
+// with nanoseconds. Issue is SignCredential over that text, so what it hands
+// out is exactly what VerifyCredential accepts back.
 func (s *Signer) Issue(id Identity) (Credential, error) {
-	sig, err := s.Sign(id)
-	if err != nil {
-		return Credential{}, err
-	}
-	id = signedFields(s.scheme.Composer, id)
-	c := Credential{UserID: id.UserID, Email: id.Email, Signature: sig}
+	c := Credential{UserID: id.UserID, Email: id.Email}
 	if !id.ExpiresAt.IsZero() {
+		var err error
 		if s.rule == UserIDExpiry {
 			c.Expires, err = FormatExpiry(id.ExpiresAt)
 		} else {
 			c.Expires = id.ExpiresAt.UTC().Format(time.RFC3339Nano)
 		}
+		if err != nil {
+			return Credential{}, err
+		}
 	}
-	return c, err
+	return s.SignCredential(c)
 }
 
 // SignCredential signs c's identity over c's exact expiry text and returns

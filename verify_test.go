@@ -165,4 +165,7 @@ func TestIssue(t *testing.T) {
 	assert.NoError(t, framed.Verify(id, c.Signature))
 	_, err = framed.Issue(Identity{})
 	assert.ErrorIs(t, err, ErrMissingIdentity)
+	// Year 10000 has no RFC 3339 text: refused, not handed out unverifiable.
+	_, err = framed.Issue(Identity{UserID: "u", ExpiresAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, ErrInvalidExpiry)
 }

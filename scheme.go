@@ -1,6 +1,9 @@
 package usersig
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // A Scheme is a named way to sign identities: what is signed (Composer) and
 // how the MAC travels as text (Encoding), plus, for the vendors that send
@@ -63,11 +66,23 @@ func (sc Scheme) Describe() string {
 	return fmt.Sprintf("%T", sc.Composer)
 }
 
+// SignedFields returns id less every field the scheme's signature does not
+// cover, which are a client's word alone: the one statement of which fields
+// a scheme signs, used by Authenticate, Issue and the CLI. A MessageRule
+// says which it signs; for a Composer of your own, a field counts as signed
+// when removing it changes the message (or makes the Composer refuse). It
+// returns the zero Identity when the Composer cannot sign id at all.
+func (sc Scheme) SignedFields(id Identity) Identity {
+	return signedFields(sc.Composer, id)
+}
+
 // LookupScheme returns the preset named name ("engagespot", "intercom", ...,
-// as listed by Schemes) and true, or a zero Scheme and false.
+// as listed by Schemes) and true, or a zero Scheme and false. Names are
+// matched without regard to ASCII case, as usertoken.ProfileByName matches
+// profile names, so "Intercom" finds "intercom".
 func LookupScheme(name string) (Scheme, bool) {
 	for _, preset := range presets {
-		if sc := preset(); sc.Name == name {
+		if sc := preset(); strings.EqualFold(sc.Name, name) {
 			return sc, true
 		}
 	}

@@ -9,10 +9,6 @@ import (
 	"time"
 )
 
-// MinSecretLen is the shortest secret New accepts without
-// WithShortSecretsAllowed: 16 bytes, 128 bits if they are random.
-const MinSecretLen = 16
-
 // maxPooledMessage bounds the message buffer a Signer keeps between calls, so
 // one huge identity does not pin its memory for the life of the Signer.
 const maxPooledMessage = 4 << 10
@@ -89,16 +85,6 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 
 		expiryRequired: cfg.expiryRequired,
 	}, nil
-}
-
-func checkSecret(secret []byte, allowShort bool) error {
-	switch {
-	case len(secret) == 0:
-		return errEmptySecret
-	case len(secret) < MinSecretLen && !allowShort:
-		return fmt.Errorf("%w: %d bytes, want at least %d (or WithShortSecretsAllowed)", errWeakSecret, len(secret), MinSecretLen)
-	}
-	return nil
 }
 
 // newStatePool holds the only references to the secrets: the closure below.

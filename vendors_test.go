@@ -142,8 +142,11 @@ func TestSchemes(t *testing.T) {
 		assert.Equal(t, sc.Name, got.Name)
 	}
 	assert.Equal(t, want, names)
-	_, ok := LookupScheme("Intercom")
-	assert.False(t, ok, "names are exact")
+	got, ok := LookupScheme("Intercom")
+	assert.True(t, ok, "names match without regard to case, as usertoken.ProfileByName does")
+	assert.Equal(t, "intercom", got.Name)
+	_, ok = LookupScheme("intercom ")
+	assert.False(t, ok, "no trimming")
 
 	// A caller changing its copy changes nobody else's preset.
 	list := Schemes()

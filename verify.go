@@ -46,6 +46,10 @@ var (
 
 	// ErrInvalidOption: an Option was given a value it cannot use.
 	ErrInvalidOption = errInvalidOption
+
+	// ErrSecretFile: ReadSecretFile or ReadSecret could not produce a
+	// secret: the file cannot be read, is over 64 KiB, or is empty.
+	ErrSecretFile = errSecretFile
 )
 
 // The values the code returns. The exported names above are variables, as
@@ -61,6 +65,7 @@ var (
 	errInvalidExpiry      = errors.New("usersig: invalid expiry")
 	errInvalidScheme      = errors.New("usersig: invalid scheme")
 	errInvalidOption      = errors.New("usersig: invalid option")
+	errSecretFile         = errors.New("usersig: unusable secret file")
 )
 
 // A SignatureFormatError says why a signature's text is not canonical in its

@@ -114,27 +114,103 @@ func (r MessageRule) AppendMessage(dst []byte, id Identity) ([]byte, error) {
 	return r.appendClaim(dst, c)
 }
 
-// appendClaim is the one composition of every rule. Which fields go in is
-// signedFields' answer alone; the rule only decides their layout.
+// appendClaim is the one composition of every rule: the bytes of
+// r.message(c), in order.
 func (r MessageRule) appendClaim(dst []byte, c claim) ([]byte, error) {
-	if !r.valid() {
-		return dst, errInvalidRule
+	var m message
+	if err := r.layout(&m, &c); err != nil {
+		return dst, err
 	}
-	f := r.signedFields(c.Identity)
-	if f.UserID == "" && f.Email == "" {
-		return dst, missing(r.needs())
+	return m.appendTo(dst), nil
+}
+
+// layout sets the zero message m to what r signs for c. Which fields go in
+// is signs' answer alone; the rule only decides their layout.
+func (r MessageRule) layout(m *message, c *claim) error {
+	if !r.valid() {
+		return errInvalidRule
+	}
+	userID, email, expiry := r.signs(&c.Identity)
+	if !userID && !email {
+		return missing(r.needs())
 	}
 	if r == Framed {
-		return appendFramed(dst, f), nil
+		m.framed(&c.Identity)
+		return nil
 	}
-	dst = append(append(dst, f.UserID...), f.Email...)
-	if f.ExpiresAt.IsZero() {
-		return dst, nil
+	if userID {
+		m.text[0] = c.UserID
 	}
-	if c.expires != "" {
-		return append(dst, c.expires...), nil
+	if email {
+		m.text[1] = c.Email
 	}
-	return appendExpiry(dst, f.ExpiresAt)
+	switch {
+	case !expiry || c.ExpiresAt.IsZero():
+	case c.expires != "":
+		m.text[2] = c.expires
+	default:
+		own, err := appendExpiry(m.own[:0], c.ExpiresAt)
+		if err != nil {
+			return err
+		}
+		m.ends[3] = uint8(len(own)) // the formatted expiry ends the message
+	}
+	return nil
+}
+
+// A message is what a rule signs, in pieces: the caller's texts (id, email,
+// an expiry text as a client sent it) where they lie, each after a run of
+// the rule's own bytes (framing, lengths, a formatted expiry). The pieces
+// in order are own[:ends[0]], text[0], own[ends[0]:ends[1]], text[1],
+// own[ends[1]:ends[2]], text[2], own[ends[2]:ends[3]]. Keeping the texts
+// apart is what lets a Signer hash a long identity without copying it;
+// appendTo and the MAC's writer read the same pieces, so both see the same
+// bytes.
+type message struct {
+	own  [48]byte // the longest run is Framed's 47 bytes
+	ends [4]uint8
+	text [3]string
+}
+
+// ownRun is the i-th run of the rule's own bytes, i in 0..3.
+func (m *message) ownRun(i int) []byte {
+	lo := 0
+	if i > 0 {
+		lo = int(m.ends[i-1])
+	}
+	return m.own[lo:m.ends[i]]
+}
+
+// len is the message's length in bytes.
+func (m *message) len() int {
+	return int(m.ends[3]) + len(m.text[0]) + len(m.text[1]) + len(m.text[2])
+}
+
+func (m *message) appendTo(dst []byte) []byte {
+	for i := range m.text {
+		dst = append(append(dst, m.ownRun(i)...), m.text[i]...)
+	}
+	return append(dst, m.ownRun(3)...)
+}
+
+// framed lays out id as Framed signs it (see Framed).
+func (m *message) framed(id *Identity) {
+	b := append(m.own[:0], framedLabel...)
+	b = binary.BigEndian.AppendUint64(b, uint64(len(id.UserID)))
+	m.ends[0] = uint8(len(b))
+	m.text[0] = id.UserID
+	b = binary.BigEndian.AppendUint64(b, uint64(len(id.Email)))
+	m.ends[1] = uint8(len(b))
+	m.text[1] = id.Email
+	m.ends[2] = uint8(len(b))
+	if id.ExpiresAt.IsZero() {
+		b = append(b, 0)
+	} else {
+		b = append(b, 1)
+		b = binary.BigEndian.AppendUint64(b, uint64(id.ExpiresAt.Unix()))
+		b = binary.BigEndian.AppendUint32(b, uint32(id.ExpiresAt.Nanosecond()))
+	}
+	m.ends[3] = uint8(len(b))
 }
 
 // needs names what r cannot sign without, for ErrMissingIdentity.
@@ -146,20 +222,6 @@ func (r MessageRule) needs() string {
 		return "email"
 	}
 	return "user id or email"
-}
-
-func appendFramed(dst []byte, id Identity) []byte {
-	dst = append(dst, framedLabel...)
-	dst = binary.BigEndian.AppendUint64(dst, uint64(len(id.UserID)))
-	dst = append(dst, id.UserID...)
-	dst = binary.BigEndian.AppendUint64(dst, uint64(len(id.Email)))
-	dst = append(dst, id.Email...)
-	if id.ExpiresAt.IsZero() {
-		return append(dst, 0)
-	}
-	dst = append(dst, 1)
-	dst = binary.BigEndian.AppendUint64(dst, uint64(id.ExpiresAt.Unix()))
-	return binary.BigEndian.AppendUint32(dst, uint32(id.ExpiresAt.Nanosecond()))
 }
 
 func (r MessageRule) valid() bool { return r >= UserID && r <= Framed }
@@ -193,34 +255,45 @@ func signedFields(c Composer, id Identity) Identity {
 	return out
 }
 
-// signedFields is the table of what each rule signs, the one statement of
-// it: appendClaim composes exactly these fields, Authenticate and Issue hand
-// out exactly these, and the CLI and diagnose ask Scheme.SignedFields.
+// signedFields is what r signs of id: the fields signs names.
 func (r MessageRule) signedFields(id Identity) Identity {
-	f := r.fieldsOf(id)
-	if f.UserID == "" && f.Email == "" {
-		return Identity{} // an expiry alone vouches for nobody
+	userID, email, expiry := r.signs(&id)
+	var f Identity
+	if userID {
+		f.UserID = id.UserID
+	}
+	if email {
+		f.Email = id.Email
+	}
+	if expiry {
+		f.ExpiresAt = id.ExpiresAt
 	}
 	return f
 }
 
-func (r MessageRule) fieldsOf(id Identity) Identity {
+// signs is the table of what each rule signs, the one statement of it:
+// layout composes exactly these fields, Authenticate and Issue hand out
+// exactly these (signedFields), and the CLI and diagnose ask
+// Scheme.SignedFields. It answers with flags, not an Identity, so the hot
+// path reads the fields where they lie.
+func (r MessageRule) signs(id *Identity) (userID, email, expiry bool) {
 	switch r {
 	case UserID:
-		return Identity{UserID: id.UserID}
+		userID = true
 	case Email:
-		return Identity{Email: id.Email}
+		email = true
 	case UserIDOrEmail:
-		if id.UserID != "" {
-			return Identity{UserID: id.UserID}
-		}
-		return Identity{Email: id.Email}
+		userID = id.UserID != ""
+		email = !userID
 	case UserIDEmail:
-		return Identity{UserID: id.UserID, Email: id.Email}
+		userID, email = true, true
 	case UserIDExpiry:
-		return Identity{UserID: id.UserID, ExpiresAt: id.ExpiresAt}
+		userID, expiry = true, true
 	case Framed:
-		return id
+		userID, email, expiry = true, true, true
 	}
-	return Identity{}
+	if !(userID && id.UserID != "" || email && id.Email != "") {
+		return false, false, false // an expiry alone vouches for nobody
+	}
+	return userID, email, expiry
 }

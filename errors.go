@@ -77,6 +77,9 @@ var (
 	errZeroSigner     = fmt.Errorf("%w: a zero Signer; make one with New", errInvalidScheme)
 	errExpiryRequired = fmt.Errorf("%w: this Signer requires an expiry (WithExpiryRequired)", errInvalidExpiry)
 	errNilOption      = fmt.Errorf("%w: nil Option", errInvalidOption)
+	// errEngine cannot happen once New's self-test has passed; it exists
+	// so that a failure is a refusal, never a MAC over the wrong bytes.
+	errEngine = fmt.Errorf("%w: the MAC engine failed", errInvalidScheme)
 )
 
 // A SignatureFormatError says why a signature's text is not canonical in its

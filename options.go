@@ -16,6 +16,7 @@ type settings struct {
 	leeway            time.Duration
 	allowShortSecrets bool
 	expiryRequired    bool
+	useHMAC           bool // withHMACOnly
 }
 
 // WithPreviousSecrets adds secrets that Verify still accepts while a new one

@@ -1,46 +1,31 @@
 package usersig
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"fmt"
-	"hash"
-	"sync"
 	"time"
 )
-
-// maxPooledMessage bounds the message buffer a Signer keeps between calls, so
-// one huge identity does not pin its memory for the life of the Signer.
-const maxPooledMessage = 4 << 10
 
 // A Signer signs and verifies identities under one Scheme and a current
 // secret, plus any previous secrets still accepted during a rotation. Make
 // one with New; the zero Signer refuses every call with ErrInvalidScheme.
 //
-// A Signer is safe for concurrent use by many goroutines. It keeps keyed
-// HMAC-SHA256 states in a pool and resets them between calls, which saves
-// re-deriving the key pads on every call. It never prints its secrets: every
-// fmt verb shows only the scheme's name and how many secrets it holds, and
-// the secrets live only in a closure that no printer, reflective or not,
-// can reach.
+// A Signer is safe for concurrent use by many goroutines. New computes
+// each secret's keyed SHA-256 states once (FIPS 198-1 §6), so a MAC costs
+// two SHA-256 compressions for a short identity, and checks that engine
+// against crypto/hmac; in FIPS 140-3 mode every MAC is crypto/hmac's. It
+// never prints its secrets: every fmt verb shows only the scheme's name and
+// how many secrets it holds, and the secrets and the states derived from
+// them live only in a closure that no printer, reflective or not, can
+// reach.
 type Signer struct {
 	scheme   Scheme
 	rule     MessageRule // the scheme's Composer if it is a MessageRule, else 0
 	nsecrets int
 	now      func() time.Time
 	leeway   time.Duration
-	states   *sync.Pool // of *macState; nil only in a zero Signer
+	keys     func() *keyring // nil only in a zero Signer
 	// expiryRequired: see WithExpiryRequired.
 	expiryRequired bool
-}
-
-// macState is one goroutine's keyed MACs (current secret first) and scratch
-// space. Keeping the sum and the message here, not on the caller's stack,
-// lets them cross the hash.Hash interface without escaping to the heap.
-type macState struct {
-	macs []hash.Hash
-	msg  []byte
-	sum  [macSize]byte
 }
 
 // New returns a Signer for scheme keyed with secret. The secret is used as
@@ -78,6 +63,10 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 			return nil, err
 		}
 	}
+	kr, err := newKeyring(secrets, cfg.useHMAC, (*macKey).agreesWithHMAC)
+	if err != nil {
+		return nil, err
+	}
 	rule, _ := scheme.Composer.(MessageRule)
 	return &Signer{
 		scheme:   scheme,
@@ -85,7 +74,7 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 		nsecrets: len(secrets),
 		now:      cfg.now,
 		leeway:   cfg.leeway,
-		states:   newStatePool(secrets),
+		keys:     func() *keyring { return kr },
 
 		expiryRequired: cfg.expiryRequired,
 	}, nil
@@ -95,17 +84,6 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 func signsExpiry(sc Scheme) bool {
 	probe := Identity{UserID: "u", Email: "e@example.com", ExpiresAt: time.Unix(1e9, 0)}
 	return !sc.SignedFields(probe).ExpiresAt.IsZero()
-}
-
-// newStatePool holds the only references to the secrets: the closure below.
-func newStatePool(secrets [][]byte) *sync.Pool {
-	return &sync.Pool{New: func() any {
-		st := &macState{macs: make([]hash.Hash, len(secrets))}
-		for i, secret := range secrets {
-			st.macs[i] = hmac.New(sha256.New, secret)
-		}
-		return st
-	}}
 }
 
 // Scheme returns the scheme the Signer was made for.
@@ -131,7 +109,7 @@ func (s *Signer) AppendSign(dst []byte, id Identity) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	return s.appendSign(dst, c)
+	return s.appendSign(dst, &c)
 }
 
 // Issue signs id and returns the signature with the fields it covers, so a
@@ -166,7 +144,7 @@ func (s *Signer) SignCredential(cr Credential) (Credential, error) {
 		return Credential{}, err
 	}
 	var buf [64]byte
-	sig, err := s.appendSign(buf[:0], c)
+	sig, err := s.appendSign(buf[:0], &c)
 	if err != nil {
 		return Credential{}, err
 	}
@@ -178,29 +156,44 @@ func (s *Signer) SignCredential(cr Credential) (Credential, error) {
 	return out, nil
 }
 
-func (s *Signer) appendSign(dst []byte, c claim) ([]byte, error) {
-	if s.states == nil {
+func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
+	if s.keys == nil {
 		return dst, errZeroSigner
 	}
-	st := s.states.Get().(*macState)
-	defer s.release(st)
+	if s.expiryRequired && c.ExpiresAt.IsZero() {
+		return dst, errExpiryRequired
+	}
+	kr := s.keys()
+	var mac [macSize]byte
+	if kr.fast != nil && s.rule != 0 {
+		var m message
+		if err := s.rule.layout(&m, c); err != nil {
+			return dst, err
+		}
+		if !kr.fast[0].sumMessage(&mac, &m) {
+			return dst, errEngine
+		}
+		return s.scheme.Encoding.AppendEncode(dst, mac[:]), nil
+	}
+	st := kr.states.Get().(*macState)
+	defer kr.release(st)
 	msg, err := s.compose(st, c)
 	if err != nil {
 		return dst, err
 	}
-	st.sumWith(0, msg)
+	if !kr.sumWith(st, 0, msg) {
+		return dst, errEngine
+	}
 	return s.scheme.Encoding.AppendEncode(dst, st.sum[:]), nil
 }
 
-// compose writes the scheme's message for c into st.msg.
-func (s *Signer) compose(st *macState, c claim) ([]byte, error) {
-	if s.expiryRequired && c.ExpiresAt.IsZero() {
-		return nil, errExpiryRequired
-	}
+// compose writes the scheme's message for c into st.msg: the slow path's
+// composition, for a Composer of the caller's or a Signer on crypto/hmac.
+func (s *Signer) compose(st *macState, c *claim) ([]byte, error) {
 	var msg []byte
 	var err error
 	if s.rule != 0 {
-		msg, err = s.rule.appendClaim(st.msg[:0], c) // a direct call, not through the interface
+		msg, err = s.rule.appendClaim(st.msg[:0], *c) // a direct call, not through the interface
 	} else {
 		msg, err = s.scheme.Composer.AppendMessage(st.msg[:0], c.Identity)
 	}
@@ -208,22 +201,6 @@ func (s *Signer) compose(st *macState, c claim) ([]byte, error) {
 		st.msg = msg
 	}
 	return msg, err
-}
-
-func (s *Signer) release(st *macState) {
-	if cap(st.msg) > maxPooledMessage {
-		st.msg = nil
-	}
-	s.states.Put(st)
-}
-
-// sumWith leaves HMAC(secret i, msg) in st.sum. Reset restores the keyed
-// state that hmac.New precomputed, so no key schedule is redone.
-func (st *macState) sumWith(i int, msg []byte) {
-	h := st.macs[i]
-	h.Reset()
-	h.Write(msg)
-	h.Sum(st.sum[:0])
 }
 
 // String describes the Signer without its secrets.
@@ -243,7 +220,7 @@ func (s Signer) Format(f fmt.State, _ rune) {
 // of New apply. Use a Signer to sign more than once; it is several times
 // faster.
 func Sign(secret []byte, c Composer, id Identity) (string, error) {
-	s, err := New(Scheme{Name: "oneshot", Composer: c, Encoding: Base64}, secret)
+	s, err := New(Scheme{Name: "oneshot", Composer: c, Encoding: Base64}, secret, withHMACOnly())
 	if err != nil {
 		return "", err
 	}

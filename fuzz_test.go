@@ -2,6 +2,8 @@ package usersig
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"testing"
 	"time"
 )
@@ -95,4 +97,34 @@ func fuzzTime(sec int64, nsec int32) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(sec, int64(uint32(nsec)%1e9))
+}
+
+// FuzzFastPathMatchesHMAC: for any key and message, the fast path gives
+// crypto/hmac's MAC, from the bytes and from the message cut into pieces.
+func FuzzFastPathMatchesHMAC(f *testing.F) {
+	f.Add([]byte("secret"), []byte("Message"), 3)
+	f.Add([]byte{}, []byte{}, 0)
+	f.Add(bytes.Repeat([]byte{0x36}, 64), bytes.Repeat([]byte("m"), 55), 55)
+	f.Add(bytes.Repeat([]byte("k"), 65), bytes.Repeat([]byte("m"), 56), 7)
+	f.Add(bytes.Repeat([]byte("k"), 131), bytes.Repeat([]byte("m"), 3000), 100)
+	f.Fuzz(func(t *testing.T, key, msg []byte, cut int) {
+		k, ok := newMacKey(key)
+		if !ok {
+			t.Fatal("newMacKey failed")
+		}
+		ref := hmac.New(sha256.New, key)
+		ref.Write(msg)
+		want := ref.Sum(nil)
+		var got [macSize]byte
+		if !k.sumBytes(&got, msg) || !hmac.Equal(got[:], want) {
+			t.Fatalf("bytes: key %x, message %x: got %x, want %x", key, msg, got, want)
+		}
+		m := splitMessage(msg, cut&0xffff)
+		if string(m.appendTo(nil)) != string(msg) {
+			t.Fatal("splitMessage lost bytes")
+		}
+		if !k.sumMessage(&got, &m) || !hmac.Equal(got[:], want) {
+			t.Fatalf("pieces: key %x, message %x, cut %d: got %x, want %x", key, msg, cut, got, want)
+		}
+	})
 }

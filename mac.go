@@ -204,7 +204,7 @@ func (k *macKey) sumMessage(mac *[macSize]byte, m *message) bool {
 		return k.sumLong(mac, m)
 	}
 	var blk [blockSize]byte
-	m.appendTo(blk[:0])
+	m.copyTo(blk[:])
 	blk[n] = 0x80
 	binary.BigEndian.PutUint64(blk[blockSize-8:], uint64(blockSize+n)*8)
 

@@ -105,8 +105,8 @@ func (s *Signer) Sign(id Identity) (string, error) {
 // AppendSign is Sign appending the text to dst, so a caller that writes many
 // signatures can reuse one buffer. With room in dst it does not allocate.
 func (s *Signer) AppendSign(dst []byte, id Identity) ([]byte, error) {
-	c, err := claimOf(id)
-	if err != nil {
+	var c claim
+	if err := c.setIdentity(id); err != nil {
 		return dst, err
 	}
 	return s.appendSign(dst, &c)

@@ -1,5 +1,7 @@
 package usersig
 
+import "time"
+
 // Verify reports whether signature is the scheme's signature of id under the
 // current secret or any previous one, returning nil if it is.
 //
@@ -13,8 +15,8 @@ package usersig
 // the message is under 4 KiB (every preset's is, for ids and emails of sane
 // length).
 func (s *Signer) Verify(id Identity, signature string) error {
-	c, err := claimOf(id)
-	if err != nil {
+	var c claim
+	if err := c.setIdentity(id); err != nil {
 		return err
 	}
 	return s.verify(&c, signature)
@@ -64,7 +66,7 @@ func (s *Signer) verify(c *claim, signature string) error {
 	if err := s.scheme.Encoding.decode(&want, signature); err != nil {
 		return err
 	}
-	if err := s.checkExpiry(c.Identity); err != nil {
+	if err := s.checkExpiry(&c.ExpiresAt); err != nil {
 		return err
 	}
 	if s.expiryRequired && c.ExpiresAt.IsZero() {
@@ -87,11 +89,11 @@ func (s *Signer) verify(c *claim, signature string) error {
 	return kr.match(st, &want, msg)
 }
 
-func (s *Signer) checkExpiry(id Identity) error {
-	if id.ExpiresAt.IsZero() {
+func (s *Signer) checkExpiry(expiresAt *time.Time) error {
+	if expiresAt.IsZero() {
 		return nil
 	}
-	if !s.now().Before(id.ExpiresAt.Add(s.leeway)) {
+	if !s.now().Before(expiresAt.Add(s.leeway)) {
 		return errExpired
 	}
 	return nil

@@ -140,7 +140,7 @@ func writeBlocks[T string | []byte](w *blockWriter, p T) {
 
 // longChunk bounds the stack copy a long text goes through: Write takes a
 // []byte, and converting a string to one would copy it to the heap.
-const longChunk = 2048
+const longChunk = 4096
 
 // compressLong compresses whole blocks of p in chunks. It is its own
 // function so that only long messages pay for the chunk on the stack.

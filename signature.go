@@ -38,6 +38,13 @@ type Signer struct {
 // scheme with no Composer or an unknown Encoding (ErrInvalidScheme), and a
 // nil or bad option (ErrInvalidOption). The same checks apply to previous
 // secrets.
+//
+// In FIPS 140-3 mode (GODEBUG=fips140=on or only) every MAC is crypto/hmac's,
+// under the validated module's rules. Under fips140=only crypto/hmac refuses
+// keys shorter than 112 bits (14 bytes), so New refuses them with
+// ErrWeakSecret even with WithShortSecretsAllowed; MinSecretLen is above that
+// bound, so only secrets that option admits are affected. Under fips140=on
+// short keys work, and the module records the MAC as not approved.
 func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 	if err := scheme.validate(); err != nil {
 		return nil, err

@@ -10,10 +10,10 @@ import "time"
 // 0000-9999 or, under WithExpiryRequired, a missing one (ErrInvalidExpiry),
 // an expired identity (ErrExpired) and one the composer cannot sign
 // (ErrMissingIdentity), and finally computes the MAC under every secret and
-// compares each with hmac.Equal, with no early exit, returning
-// ErrInvalidSignature if none matches. A valid call does not allocate while
-// the message is under 4 KiB (every preset's is, for ids and emails of sane
-// length).
+// compares each with the 32-byte tag in constant time (as hmac.Equal does),
+// with no early exit, returning ErrInvalidSignature if none matches. A call
+// does not allocate, whatever the identity's size; with a Composer of your
+// own, while its message is under 4 KiB.
 func (s *Signer) Verify(id Identity, signature string) error {
 	var c claim
 	if err := c.setIdentity(id); err != nil {

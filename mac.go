@@ -440,3 +440,49 @@ func withHMACOnly() Option {
 		return nil
 	}
 }
+
+// hmacMessage leaves HMAC(secret i, m's bytes) in st.sum by crypto/hmac,
+// feeding it m's pieces through st.msg a bounded chunk at a time, so that
+// no identity size allocates on this path either.
+func (st *macState) hmacMessage(i int, m *message) {
+	h := st.macs[i]
+	h.Reset()
+	if cap(st.msg) == 0 {
+		st.msg = make([]byte, 0, 1024)
+	}
+	buf := st.msg[:0]
+	for j := range m.text {
+		buf = feed(h, buf, m.ownRun(j))
+		buf = feed(h, buf, m.text[j])
+	}
+	buf = feed(h, buf, m.ownRun(3))
+	h.Write(buf)
+	h.Sum(st.sum[:0])
+}
+
+// feed appends p to buf, writing buf to h whenever it is full.
+func feed[T string | []byte](h hash.Hash, buf []byte, p T) []byte {
+	for len(p) > 0 {
+		if len(buf) == cap(buf) {
+			h.Write(buf)
+			buf = buf[:0]
+		}
+		n := copy(buf[len(buf):cap(buf)], p)
+		buf = buf[:len(buf)+n]
+		p = p[n:]
+	}
+	return buf
+}
+
+// matchHMAC is matchMessage on crypto/hmac.
+func (st *macState) matchHMAC(want *[macSize]byte, m *message) error {
+	matched := 0
+	for i := range st.macs {
+		st.hmacMessage(i, m)
+		matched |= equalMAC(&st.sum, want)
+	}
+	if matched == 0 {
+		return errInvalidSignature
+	}
+	return nil
+}

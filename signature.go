@@ -184,6 +184,14 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 	}
 	st := kr.states.Get().(*macState)
 	defer kr.release(st)
+	if s.rule != 0 { // crypto/hmac: FIPS mode, or a failed self-test
+		var m message
+		if err := s.rule.layout(&m, c); err != nil {
+			return dst, err
+		}
+		st.hmacMessage(0, &m)
+		return s.scheme.Encoding.AppendEncode(dst, st.sum[:]), nil
+	}
 	msg, err := s.compose(st, c)
 	if err != nil {
 		return dst, err
@@ -194,16 +202,10 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 	return s.scheme.Encoding.AppendEncode(dst, st.sum[:]), nil
 }
 
-// compose writes the scheme's message for c into st.msg: the slow path's
-// composition, for a Composer of the caller's or a Signer on crypto/hmac.
+// compose writes a Composer's message for c into st.msg. (A MessageRule's
+// message is laid out in pieces and never needs this buffer.)
 func (s *Signer) compose(st *macState, c *claim) ([]byte, error) {
-	var msg []byte
-	var err error
-	if s.rule != 0 {
-		msg, err = s.rule.appendClaim(st.msg[:0], *c) // a direct call, not through the interface
-	} else {
-		msg, err = s.scheme.Composer.AppendMessage(st.msg[:0], c.Identity)
-	}
+	msg, err := s.scheme.Composer.AppendMessage(st.msg[:0], c.Identity)
 	if err == nil {
 		st.msg = msg
 	}

@@ -82,6 +82,13 @@ func (s *Signer) verify(c *claim, signature string) error {
 	}
 	st := kr.states.Get().(*macState)
 	defer kr.release(st)
+	if s.rule != 0 { // crypto/hmac: FIPS mode, or a failed self-test
+		var m message
+		if err := s.rule.layout(&m, c); err != nil {
+			return err
+		}
+		return st.matchHMAC(&want, &m)
+	}
 	msg, err := s.compose(st, c)
 	if err != nil {
 		return err

@@ -2,8 +2,10 @@ package usertoken
 
 import (
 	"crypto/rsa"
+	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,4 +194,65 @@ func rsaPub(tb testing.TB, pemBytes []byte) *rsa.PublicKey {
 	k, err := parseRSAPublicKey(pemBytes)
 	require.NoError(tb, err)
 	return k
+}
+
+// segment is the base64url JSON encoding of v, as a JWS segment.
+func segment(tb testing.TB, v any) string {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(tb, err)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// sigBytes decodes the signature segment of tok.
+func sigBytes(tb testing.TB, tok string) []byte {
+	tb.Helper()
+	parts := strings.Split(tok, ".")
+	b, err := base64.RawURLEncoding.DecodeString(parts[2])
+	require.NoError(tb, err)
+	return b
+}
+
+// withSig replaces the signature of tok.
+func withSig(tb testing.TB, tok string, sig []byte) string {
+	tb.Helper()
+	parts := strings.Split(tok, ".")
+	return parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// derSig re-encodes the r‖s signature of an ES256 token as ASN.1 DER, the
+// form JWS does not use.
+func derSig(tb testing.TB, tok string) []byte {
+	tb.Helper()
+	rs := sigBytes(tb, tok)
+	require.Len(tb, rs, 64)
+	der, err := asn1.Marshal(struct{ R, S *big.Int }{new(big.Int).SetBytes(rs[:32]), new(big.Int).SetBytes(rs[32:])})
+	require.NoError(tb, err)
+	return der
+}
+
+// relabel rewrites the alg of tok's header, keeping the rest.
+func relabel(tb testing.TB, tok, alg string) string {
+	tb.Helper()
+	hdr, _ := segments(tb, tok)
+	hdr["alg"] = alg
+	parts := strings.Split(tok, ".")
+	return segment(tb, hdr) + "." + parts[1] + "." + parts[2]
+}
+
+// withClaim returns a copy of claims with name set to v.
+func withClaim(claims map[string]any, name string, v any) map[string]any {
+	out := make(map[string]any, len(claims)+1)
+	for k, e := range claims {
+		out[k] = e
+	}
+	out[name] = v
+	return out
+}
+
+// withoutClaim returns a copy of claims without name.
+func withoutClaim(claims map[string]any, name string) map[string]any {
+	out := withClaim(claims, name, nil)
+	delete(out, name)
+	return out
 }

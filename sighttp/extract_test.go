@@ -2,6 +2,7 @@ package sighttp_test
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -160,4 +161,31 @@ func TestFromCookieParsesLikeNetHTTP(t *testing.T) {
 			assert.Equal(t, tc.uid, std[0], "net/http reads another value")
 		})
 	}
+}
+
+// An adapter outside net/http (here, gRPC-style metadata with lower-case
+// keys) applies the middleware's rules with ReadCredential.
+func ExampleReadCredential() {
+	signer, err := usersig.New(usersig.Proficient(), []byte("hsec_2f9c1e7a4b8d3f60a5e1c7b9"))
+	if err != nil {
+		panic(err)
+	}
+	names := usersig.Headers{UserID: "x-proficient-user-external-id", Signature: "x-proficient-user-hmac"}
+	for _, md := range []map[string][]string{
+		{"x-proficient-user-external-id": {"gtLIK8ELsHTr0Fajg28Ud9eFpJJ3"}, "x-proficient-user-hmac": {"Sdf0ACguqyXfR+VLdrqUOUAy+SIDC2AmK7ywrzkLcMM="}},
+		{"x-proficient-user-external-id": {"gtLIK8ELsHTr0Fajg28Ud9eFpJJ3", "alice"}, "x-proficient-user-hmac": {"Sdf0ACguqyXfR+VLdrqUOUAy+SIDC2AmK7ywrzkLcMM="}},
+		{"x-proficient-user-external-id": {"gtLIK8ELsHTr0Fajg28Ud9eFpJJ3"}},
+	} {
+		c, err := sighttp.ReadCredential(func(name string) []string { return md[name] }, names)
+		if err != nil {
+			fmt.Println("refused:", err, errors.Is(err, sighttp.ErrNoSignature))
+			continue
+		}
+		id, err := signer.Authenticate(c)
+		fmt.Println(id.UserID, err)
+	}
+	// Output:
+	// gtLIK8ELsHTr0Fajg28Ud9eFpJJ3 <nil>
+	// refused: sighttp: malformed credential: header "x-proficient-user-external-id" is sent more than once false
+	// refused: sighttp: request has no signature true
 }

@@ -34,6 +34,7 @@ type FieldError struct {
 	Reason string // e.g. "is sent more than once"
 }
 
+// Error names the source, the field and the reason, never the value.
 func (e *FieldError) Error() string {
 	return "sighttp: malformed credential: " + e.Source + " " + strconv.Quote(e.Name) + " " + e.Reason
 }

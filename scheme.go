@@ -76,6 +76,27 @@ func (sc Scheme) SignedFields(id Identity) Identity {
 	return signedFields(sc.Composer, id)
 }
 
+// AppendMessage appends the exact bytes a Signer for this scheme MACs for c
+// as a client sent it — the expiry as c's exact text, which UserIDExpiry
+// signs byte for byte — and returns the extended slice. It is what Sign,
+// SignCredential and VerifyCredential compose, exposed for tools that must
+// show or re-hash the message (usersig diagnose). c.Signature is ignored.
+// Errors are SignCredential's: ErrInvalidExpiry for an unreadable text,
+// ErrMissingIdentity, ErrInvalidScheme.
+func (sc Scheme) AppendMessage(dst []byte, c Credential) ([]byte, error) {
+	if err := sc.validate(); err != nil {
+		return dst, err
+	}
+	cl, err := claimFrom(c)
+	if err != nil {
+		return dst, err
+	}
+	if r, ok := sc.Composer.(MessageRule); ok {
+		return r.appendClaim(dst, cl)
+	}
+	return sc.Composer.AppendMessage(dst, cl.Identity)
+}
+
 // LookupScheme returns the preset named name ("engagespot", "intercom", ...,
 // as listed by Schemes) and true, or a zero Scheme and false. Names are
 // matched without regard to ASCII case, as usertoken.ProfileByName matches

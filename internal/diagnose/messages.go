@@ -18,30 +18,16 @@ func (m message) identity() usersig.Identity {
 	return usersig.Identity{UserID: m.userID, Email: m.email, ExpiresAt: m.expiresAt}
 }
 
-// compose is the message r signs for m, composed by the core. Where r
-// writes the expiry as FormatExpiry's text after the other fields (Product
-// Fruits), the exact text given stands in its place, since the vendor's
-// server checks the text it receives (Signer.VerifyCredential does the
-// same).
+// compose is the message r signs for m, composed by the core over the
+// exact expiry text given, as the vendor's server (and
+// Signer.VerifyCredential) checks the text it receives.
 func compose(r usersig.MessageRule, m message) (string, bool) {
-	id := m.identity()
-	full, err := r.AppendMessage(nil, id)
+	sc := usersig.Scheme{Composer: r, Encoding: usersig.Hex}
+	msg, err := sc.AppendMessage(nil, usersig.Credential{UserID: m.userID, Email: m.email, Expires: m.expires})
 	if err != nil {
 		return "", false
 	}
-	if m.expires == "" {
-		return string(full), true
-	}
-	js, err := usersig.FormatExpiry(m.expiresAt)
-	if err != nil {
-		return string(full), true
-	}
-	id.ExpiresAt = time.Time{}
-	base, err := r.AppendMessage(nil, id)
-	if err == nil && string(full) == string(base)+js {
-		return string(base) + m.expires, true
-	}
-	return string(full), true
+	return string(msg), true
 }
 
 // A messageMistake is a way the text signed differs from what the scheme

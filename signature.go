@@ -66,8 +66,8 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 		}
 	}
 	secrets := append([][]byte{append([]byte(nil), secret...)}, cfg.previous...)
-	for i, sec := range secrets {
-		if err := checkSecret(sec, cfg.allowShortSecrets); err != nil {
+	for i := range secrets {
+		if err := keySecret(scheme.SecretEncoding, &secrets[i], cfg.allowShortSecrets); err != nil {
 			if i > 0 {
 				return nil, fmt.Errorf("previous secret %d: %w", i, err)
 			}

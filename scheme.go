@@ -96,7 +96,8 @@ func LookupScheme(name string) (Scheme, bool) {
 	return Scheme{}, false
 }
 
-// Schemes returns every preset, in a stable order: the seed vendors first,
+// Schemes returns every preset, in a stable order: the vendors the module
+// was designed from first (Engagespot, Proficient, Helpshift, Product Fruits),
 // then the rest as documented in the README. The slice is new on each call.
 func Schemes() []Scheme {
 	out := make([]Scheme, len(presets))

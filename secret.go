@@ -80,31 +80,6 @@ func pathCause(err error) error {
 	return err
 }
 
-type fileError struct {
-	reason string
-	cause  error
-}
-
-func secretFileError(reason string, cause error) error {
-	return &fileError{reason: reason, cause: cause}
-}
-
-func (e *fileError) Error() string {
-	msg := "usersig: unusable secret file: " + e.reason
-	if e.cause != nil && e.cause != errEmptySecret {
-		msg += ": " + e.cause.Error()
-	}
-	return msg
-}
-
-// Unwrap returns ErrSecretFile and the cause, if any.
-func (e *fileError) Unwrap() []error {
-	if e.cause == nil {
-		return []error{errSecretFile}
-	}
-	return []error{errSecretFile, e.cause}
-}
-
 // A SecretForm says how a vendor hands out its secret, and so how New turns
 // the text a dashboard shows into the HMAC key. Almost every vendor keys with
 // the secret's bytes exactly as given, even when they look like hex or

@@ -22,6 +22,10 @@ type Scheme struct {
 	// Headers are the HTTP headers the vendor's client sends the identity
 	// and signature in; zero where the signature travels in JavaScript.
 	Headers Headers
+	// SecretEncoding is how the vendor hands out the secret: the zero value,
+	// SecretAsGiven, keys with its bytes as given; SecretHex decodes it
+	// first (Pylon). New applies it to the current and previous secrets.
+	SecretEncoding SecretForm
 
 	// Vendor is the product's display name ("Help Scout Beacon").
 	Vendor string
@@ -53,6 +57,9 @@ func (sc Scheme) validate() error {
 	}
 	if !sc.Encoding.valid() {
 		return fmt.Errorf("%w: %q has an unknown Encoding", errInvalidScheme, sc.Name)
+	}
+	if !sc.SecretEncoding.valid() {
+		return fmt.Errorf("%w: %q has an unknown SecretEncoding", errInvalidScheme, sc.Name)
 	}
 	return nil
 }

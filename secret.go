@@ -112,14 +112,6 @@ func (f SecretForm) String() string {
 	return fmt.Sprintf("SecretForm(%d)", uint8(f))
 }
 
-// ErrMalformedSecret: the secret is not in the form the scheme's vendor
-// hands it out in (Scheme.SecretEncoding), such as a Pylon secret that is
-// not even-length hex. The error text says which rule and never shows the
-// secret.
-var ErrMalformedSecret = errMalformedSecret
-
-var errMalformedSecret = errors.New("usersig: malformed secret")
-
 // keySecret replaces *secret, New's own copy, by the HMAC key it stands
 // for in form f, and checks the key's length. The hex text is cleared once
 // decoded, so only the key stays in memory.

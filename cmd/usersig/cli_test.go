@@ -206,11 +206,12 @@ func TestSchemes(t *testing.T) {
 	require.Equal(t, exitOK, r.code)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 	require.Len(t, lines, len(usersig.Schemes())+1)
-	assert.Regexp(t, `^NAME +MESSAGE +ENCODING +TRANSPORT$`, lines[0])
+	assert.Regexp(t, `^NAME +MESSAGE +ENCODING +SECRET +TRANSPORT$`, lines[0])
 	for i, sc := range usersig.Schemes() {
 		assert.True(t, strings.HasPrefix(lines[i+1], sc.Name+" "), lines[i+1])
 		assert.Contains(t, lines[i+1], sc.Describe())
 		assert.Contains(t, lines[i+1], " "+sc.Encoding.String()+" ")
+		assert.Contains(t, lines[i+1], " "+sc.SecretEncoding.String()+" ")
 		assert.Contains(t, lines[i+1], sc.Transport)
 	}
 
@@ -220,6 +221,13 @@ func TestSchemes(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
 	require.Len(t, out, len(usersig.Schemes()))
 	assert.Equal(t, "engagespot", out[0].Name)
+	for _, o := range out {
+		want := "as given"
+		if o.Name == "pylon" {
+			want = "hex"
+		}
+		assert.Equal(t, want, o.Secret, o.Name)
+	}
 }
 
 func TestSecretCommand(t *testing.T) {

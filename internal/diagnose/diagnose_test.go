@@ -67,6 +67,10 @@ func TestComposeIsTheCoreMessage(t *testing.T) {
 			msg, err := newMessage(inputOf(v, ""))
 			require.NoError(t, err)
 			for _, tg := range presetTargets() {
+				key, ok := tg.form.key([]byte(v.Secret))
+				if !ok {
+					continue // a text secret under a scheme that hex-decodes its secret
+				}
 				cred, err := coreSigner(t, tg.sc.Name, []byte(v.Secret)).SignCredential(usersig.Credential{UserID: v.UserID, Email: v.Email, Expires: v.Expires})
 				text, ok := compose(tg.rule, msg)
 				if err != nil {
@@ -74,7 +78,7 @@ func TestComposeIsTheCoreMessage(t *testing.T) {
 					continue
 				}
 				require.True(t, ok, "%s/%s under %s", name, v.Name, tg.sc.Name)
-				h := hmac.New(sha256.New, []byte(v.Secret))
+				h := hmac.New(sha256.New, key)
 				h.Write([]byte(text))
 				assert.Equal(t, cred.Signature, canonical(h.Sum(nil), tg.sc.Encoding), "%s/%s under %s", name, v.Name, tg.sc.Name)
 			}

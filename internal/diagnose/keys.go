@@ -28,11 +28,16 @@ func (f keyForm) key(secret []byte) ([]byte, bool) {
 	return secret, true
 }
 
-// keyFormOf says how sc keys its HMAC. Every preset uses the secret's bytes
-// today; a preset that decodes its secret is one case here, and the key
-// rows below already cover both mistakes (decoding a secret used as text,
-// and using as text a secret meant to be decoded).
-func keyFormOf(usersig.Scheme) keyForm { return keyAsText }
+// keyFormOf says how sc keys its HMAC, from the scheme's own rule
+// (Scheme.SecretEncoding): the key rows below cover both mistakes,
+// decoding a secret used as text and using as text a secret meant to be
+// decoded (Pylon).
+func keyFormOf(sc usersig.Scheme) keyForm {
+	if sc.SecretEncoding == usersig.SecretHex {
+		return keyHexDecoded
+	}
+	return keyAsText
+}
 
 // A keyMistake is a way the key used to sign differs from the key the
 // scheme makes of the secret given: key returns the key that was used, or

@@ -157,24 +157,33 @@ func TestKeyAndNumberMistakes(t *testing.T) {
 	assertExplained(t, inputOf(num, hmacHex([]byte(num.Secret), num.UserID+".0")), num.Secret, "novu", "number formatted differently")
 }
 
-// A scheme that hex-decodes its secret (none of today's presets does) gets
-// the reverse mistake from the same table: the hex text used as the key.
+// Pylon hex-decodes its secret: its target keys with the decoded bytes,
+// and the reverse mistake — the hex text used as the key — comes from the
+// same table.
 func TestSecretNotHexDecoded(t *testing.T) {
-	const hexSecret = "00112233445566778899aabbccddeeff"
-	tg := targetOf(t, "intercom")
-	tg.form = keyHexDecoded
+	const hexSecret = "00112233445566778899AABBCCDDEEFF"
+	const email = "user@example.com"
+	tg := targetOf(t, "pylon")
+	require.Equal(t, keyHexDecoded, tg.form)
 
-	right := Input{UserID: "u-1", Signature: hmacHex(mustHex(t, hexSecret), "u-1")}
+	right := Input{Email: email, Signature: hmacHex(mustHex(t, hexSecret), email)}
 	m, ok := explainUnder(t, right, []byte(hexSecret), tg)
 	require.True(t, ok)
 	assert.True(t, m.Valid)
+	require.NoError(t, coreSigner(t, "pylon", []byte(hexSecret)).Verify(usersig.Identity{Email: email}, right.Signature),
+		"diagnose's valid is the core's valid")
 
-	asText := Input{UserID: "u-1", Signature: hmacHex([]byte(hexSecret), "u-1")}
+	asText := Input{Email: email, Signature: hmacHex([]byte(hexSecret), email)}
 	m, ok = explainUnder(t, asText, []byte(hexSecret), tg)
 	require.True(t, ok)
 	assert.Equal(t, []string{"secret not hex-decoded"}, m.Mistakes)
 
+	// Under a scheme that keys with the text, decoding is the mistake.
+	m, ok = explainUnder(t, right, []byte(hexSecret), targetOf(t, "crisp"))
+	require.True(t, ok)
+	assert.Equal(t, []string{"secret hex-decoded"}, m.Mistakes)
+
 	// A secret that is not hex gives such a scheme no key at all.
-	_, ok = explainUnder(t, Input{UserID: "u-1", Signature: asText.Signature}, []byte("not hex at all!!"), tg)
+	_, ok = explainUnder(t, Input{Email: email, Signature: asText.Signature}, []byte("not hex at all!!"), tg)
 	assert.False(t, ok)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/sighttp"
 )
 
 // TestTimeClaimRanges: nbf and iat, when present, are numbers in the range
@@ -166,10 +167,10 @@ func TestMiddlewareErrorHandlerAndClaims(t *testing.T) {
 
 	assert.Equal(t, http.StatusTeapot, do(""))
 	assert.ErrorIs(t, gotErr, ErrNoToken)
-	assert.ErrorIs(t, gotErr, usersig.ErrNoSignature)
+	assert.ErrorIs(t, gotErr, sighttp.ErrNoSignature)
 	assert.Equal(t, http.StatusTeapot, do("Basic x"))
 	assert.ErrorIs(t, gotErr, ErrMalformed)
-	assert.ErrorIs(t, gotErr, usersig.ErrMalformedCredential)
+	assert.ErrorIs(t, gotErr, sighttp.ErrMalformedCredential)
 	assert.Equal(t, http.StatusTeapot, do("Bearer "+tok[:len(tok)-4]+"AAAA"))
 	assert.ErrorIs(t, gotErr, ErrBadSignature)
 

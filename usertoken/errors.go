@@ -22,7 +22,10 @@ import (
 //	ErrWeakKey           usersig.ErrWeakSecret      HMAC secret under 32 bytes
 //	ErrWeakKey           usersig.ErrEmptySecret     empty HMAC secret
 //	ErrInvalidUserID     usersig.ErrMissingIdentity Issuer.Token("")
+//	ErrNoToken           sighttp.ErrNoSignature     no token in the request
+//	ErrMalformed         sighttp.ErrMalformedCredential repeated header
 //
+// (the last two from the middleware, whose HTTP counterpart is sighttp).
 // The RSA and EC policy refusals are ErrWeakKey only (a short RSA modulus is
 // not a short secret). ErrInvalidProfile, ErrInvalidKey, ErrWrongKeyType,
 // ErrTokenTooLarge, ErrNotYetValid and ErrWrongClaims have no core

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/usersig/usersig"
 	"github.com/usersig/usersig/internal/refusal"
+	"github.com/usersig/usersig/sighttp"
 )
 
 // ctxKey is the unexported type of the context key holding what the
@@ -76,16 +76,16 @@ func deepCopy(x any) any {
 
 // The errors of the request layer, given to the error handler besides the
 // Verifier's. Like them they wrap this package's sentinels and, where the
-// meaning matches, the core's: a missing token is usersig.ErrNoSignature, a
-// repeated header or several tokens in one is usersig.ErrMalformedCredential.
+// meaning matches, the core's: a missing token is sighttp.ErrNoSignature, a
+// repeated header or several tokens in one is sighttp.ErrMalformedCredential.
 var (
 	// ErrNoToken: the request carries no token (no header, or an empty
-	// one). Also usersig.ErrNoSignature.
-	ErrNoToken error = &coreSentinel{"usertoken: request has no token", usersig.ErrNoSignature}
+	// one). Also sighttp.ErrNoSignature.
+	ErrNoToken error = &coreSentinel{"usertoken: request has no token", sighttp.ErrNoSignature}
 
-	errDuplicateHeader = &bothError{msg: ErrMalformed.Error() + ": token header sent more than once", mine: ErrMalformed, theirs: usersig.ErrMalformedCredential}
-	errNotBearer       = &bothError{msg: ErrMalformed.Error() + ": Authorization scheme is not Bearer", mine: ErrMalformed, theirs: usersig.ErrMalformedCredential}
-	errSeveralTokens   = &bothError{msg: ErrMalformed.Error() + ": several tokens or trailing data in the header", mine: ErrMalformed, theirs: usersig.ErrMalformedCredential}
+	errDuplicateHeader = &bothError{msg: ErrMalformed.Error() + ": token header sent more than once", mine: ErrMalformed, theirs: sighttp.ErrMalformedCredential}
+	errNotBearer       = &bothError{msg: ErrMalformed.Error() + ": Authorization scheme is not Bearer", mine: ErrMalformed, theirs: sighttp.ErrMalformedCredential}
+	errSeveralTokens   = &bothError{msg: ErrMalformed.Error() + ": several tokens or trailing data in the header", mine: ErrMalformed, theirs: sighttp.ErrMalformedCredential}
 	errHeaderTooLarge  = fmt.Errorf("%w: token header over the size limit", ErrTokenTooLarge)
 )
 

@@ -1,7 +1,6 @@
 package usertoken
 
 import (
-	"crypto/rsa"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
@@ -187,13 +186,6 @@ func segments(tb testing.TB, tok string) (header, payload map[string]any) {
 		require.NoError(tb, json.Unmarshal(b, dst))
 	}
 	return header, payload
-}
-
-func rsaPub(tb testing.TB, pemBytes []byte) *rsa.PublicKey {
-	tb.Helper()
-	k, err := parseRSAPublicKey(pemBytes)
-	require.NoError(tb, err)
-	return k
 }
 
 // segment is the base64url JSON encoding of v, as a JWS segment.

@@ -21,7 +21,7 @@ func TestProfileByName(t *testing.T) {
 		got, err := ProfileByName(strings.ToUpper(want.Name()), param)
 		require.NoError(t, err, want.Name())
 		assert.Equal(t, want, got)
-		p, ok := ProfileParam(strings.Title(want.Name())) //nolint:staticcheck // ASCII names
+		p, ok := ProfileParam(strings.ToUpper(want.Name()[:1]) + want.Name()[1:])
 		assert.True(t, ok)
 		if want.Name() != "suprsend" {
 			assert.Equal(t, param != "", p != "", want.Name())

@@ -1,7 +1,7 @@
 // Command backend is a runnable demonstration of usersig: a demo login, an
 // endpoint that hands the logged-in user's signature to the front end
-// (usersig.MintHandler), an API that accepts only signed requests
-// (usersig.Middleware), and a page whose script does Proficient's front-end
+// (sighttp.MintHandler), an API that accepts only signed requests
+// (sighttp.Middleware), and a page whose script does Proficient's front-end
 // flow: log in, fetch the hash from /hmac, call /api/inbox with
 // X-PROFICIENT-USER-EXTERNAL-ID and X-PROFICIENT-USER-HMAC, and tamper with
 // them to see the 401.

@@ -1,7 +1,8 @@
-package usersig
+package sighttp
 
 import (
 	"errors"
+	"github.com/usersig/usersig"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -17,26 +18,26 @@ const maxFieldLen = 1 << 10
 
 // ErrMalformedCredential: a credential field in the request is sent more than
 // once, is longer than 1 KiB, or cannot be decoded. The wrapping
-// *CredentialFieldError says which field and why, never what it held.
-var ErrMalformedCredential = errors.New("usersig: malformed credential in request")
+// *FieldError says which field and why, never what it held.
+var ErrMalformedCredential = errors.New("sighttp: malformed credential in request")
 
-// A CredentialFieldError says which credential field of a request was
+// A FieldError says which credential field of a request was
 // refused and why. It wraps ErrMalformedCredential and never quotes the
 // value, so it is safe to log.
-type CredentialFieldError struct {
+type FieldError struct {
 	Source string // "header", "query" or "cookie"
 	Name   string // the header, query parameter or cookie name
 	Reason string // e.g. "is sent more than once"
 }
 
-func (e *CredentialFieldError) Error() string {
-	return "usersig: malformed credential: " + e.Source + " " + strconv.Quote(e.Name) + " " + e.Reason
+func (e *FieldError) Error() string {
+	return "sighttp: malformed credential: " + e.Source + " " + strconv.Quote(e.Name) + " " + e.Reason
 }
 
 // Unwrap returns ErrMalformedCredential.
-func (e *CredentialFieldError) Unwrap() error { return ErrMalformedCredential }
+func (e *FieldError) Unwrap() error { return ErrMalformedCredential }
 
-// The reasons of a CredentialFieldError.
+// The reasons of a FieldError.
 const (
 	reasonRepeated    = "is sent more than once"
 	reasonTooLong     = "is longer than 1024 bytes"
@@ -44,10 +45,10 @@ const (
 )
 
 func fieldError(source, name, reason string) error {
-	return &CredentialFieldError{Source: source, Name: name, Reason: reason}
+	return &FieldError{Source: source, Name: name, Reason: reason}
 }
 
-// A CredentialExtractor reads the credential a request carries. It returns a
+// A Extractor reads the credential a request carries. It returns a
 // zero Signature when the request carries none (the middleware then answers
 // 401, or lets the request through without an identity under
 // WithUnsignedAllowed) and an error when the request is unusable — a field
@@ -56,10 +57,10 @@ func fieldError(source, name, reason string) error {
 // An extractor must not modify the request. FromHeaders, FromQuery and
 // FromCookie cover the usual transports; write your own to read, say, the
 // user id from a header and the signature from a cookie.
-type CredentialExtractor func(r *http.Request) (Credential, error)
+type Extractor func(r *http.Request) (usersig.Credential, error)
 
 // defaultHeaders are the headers read for a scheme whose vendor sends none.
-var defaultHeaders = Headers{
+var defaultHeaders = usersig.Headers{
 	UserID:    "X-User-Id",
 	Email:     "X-User-Email",
 	Expires:   "X-User-Expires",
@@ -69,7 +70,7 @@ var defaultHeaders = Headers{
 // requestHeaders is where the middleware looks for a credential by default:
 // the scheme's own headers if it names a signature header, else
 // defaultHeaders.
-func requestHeaders(sc Scheme) Headers {
+func requestHeaders(sc usersig.Scheme) usersig.Headers {
 	if sc.Headers.Signature != "" {
 		return sc.Headers
 	}
@@ -82,7 +83,7 @@ type headerKeys struct {
 	userID, email, expires, signature string
 }
 
-func newHeaderKeys(h Headers) *headerKeys {
+func newHeaderKeys(h usersig.Headers) *headerKeys {
 	return &headerKeys{
 		userID:    canonicalKey(h.UserID),
 		email:     canonicalKey(h.Email),
@@ -98,20 +99,20 @@ func canonicalKey(name string) string {
 	return textproto.CanonicalMIMEHeaderKey(name)
 }
 
-func (k *headerKeys) extract(h http.Header) (Credential, error) {
-	var c Credential
+func (k *headerKeys) extract(h http.Header) (usersig.Credential, error) {
+	var c usersig.Credential
 	var err error
 	if c.UserID, err = headerValue(h, k.userID); err != nil {
-		return Credential{}, err
+		return usersig.Credential{}, err
 	}
 	if c.Email, err = headerValue(h, k.email); err != nil {
-		return Credential{}, err
+		return usersig.Credential{}, err
 	}
 	if c.Expires, err = headerValue(h, k.expires); err != nil {
-		return Credential{}, err
+		return usersig.Credential{}, err
 	}
 	if c.Signature, err = headerValue(h, k.signature); err != nil {
-		return Credential{}, err
+		return usersig.Credential{}, err
 	}
 	return c, nil
 }
@@ -139,12 +140,12 @@ func headerValue(h http.Header, key string) (string, error) {
 // regard to case, as HTTP requires (they are canonicalised once, here). A
 // header sent more than once, or longer than 1 KiB, is refused.
 //
-// This is the middleware's default transport, with the Signer's
-// Scheme().Headers, or X-User-Id, X-User-Email, X-User-Expires and
+// This is the middleware's default transport, with the usersig.Signer's
+// usersig.Scheme().Headers, or X-User-Id, X-User-Email, X-User-Expires and
 // X-User-Signature for a scheme that names no signature header.
-func FromHeaders(h Headers) CredentialExtractor {
+func FromHeaders(h usersig.Headers) Extractor {
 	k := newHeaderKeys(h)
-	return func(r *http.Request) (Credential, error) { return k.extract(r.Header) }
+	return func(r *http.Request) (usersig.Credential, error) { return k.extract(r.Header) }
 }
 
 // FromQuery reads the credential from the URL query parameters named by the
@@ -158,10 +159,10 @@ func FromHeaders(h Headers) CredentialExtractor {
 // must percent-encode it (encodeURIComponent), or use a Base64URL or Hex
 // scheme. A signature in a URL also ends up in access logs and browser
 // history; prefer headers.
-func FromQuery(names Headers) CredentialExtractor {
+func FromQuery(names usersig.Headers) Extractor {
 	n := names
-	return func(r *http.Request) (Credential, error) {
-		var c Credential
+	return func(r *http.Request) (usersig.Credential, error) {
+		var c usersig.Credential
 		seen := [4]bool{}
 		fields := [4]struct {
 			name string
@@ -188,18 +189,18 @@ func FromQuery(names Headers) CredentialExtractor {
 					continue
 				}
 				if seen[i] {
-					return Credential{}, fieldError("query", key, reasonRepeated)
+					return usersig.Credential{}, fieldError("query", key, reasonRepeated)
 				}
 				seen[i] = true
 				if len(rawValue) > 3*maxFieldLen {
-					return Credential{}, fieldError("query", key, reasonTooLong)
+					return usersig.Credential{}, fieldError("query", key, reasonTooLong)
 				}
 				v, err := url.QueryUnescape(rawValue)
 				if err != nil {
-					return Credential{}, fieldError("query", key, reasonUndecodable)
+					return usersig.Credential{}, fieldError("query", key, reasonUndecodable)
 				}
 				if len(v) > maxFieldLen {
-					return Credential{}, fieldError("query", key, reasonTooLong)
+					return usersig.Credential{}, fieldError("query", key, reasonTooLong)
 				}
 				*f.dst = v
 			}
@@ -215,10 +216,10 @@ func FromQuery(names Headers) CredentialExtractor {
 // cookie-tossing attacks work — or longer than 1 KiB is refused. Cookie
 // values cannot hold every byte: base64 signatures and plain ids are fine,
 // and a value may be double-quoted.
-func FromCookie(names Headers) CredentialExtractor {
+func FromCookie(names usersig.Headers) Extractor {
 	n := names
-	return func(r *http.Request) (Credential, error) {
-		var c Credential
+	return func(r *http.Request) (usersig.Credential, error) {
+		var c usersig.Credential
 		fields := [4]struct {
 			name string
 			dst  *string
@@ -238,17 +239,17 @@ func FromCookie(names Headers) CredentialExtractor {
 						continue
 					}
 					if seen[i] {
-						return Credential{}, fieldError("cookie", name, reasonRepeated)
+						return usersig.Credential{}, fieldError("cookie", name, reasonRepeated)
 					}
 					seen[i] = true
 					if len(value) > maxFieldLen+2 {
-						return Credential{}, fieldError("cookie", name, reasonTooLong)
+						return usersig.Credential{}, fieldError("cookie", name, reasonTooLong)
 					}
 					if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
 						value = value[1 : len(value)-1]
 					}
 					if len(value) > maxFieldLen {
-						return Credential{}, fieldError("cookie", name, reasonTooLong)
+						return usersig.Credential{}, fieldError("cookie", name, reasonTooLong)
 					}
 					*f.dst = value
 				}

@@ -1,8 +1,9 @@
-package usersig
+package sighttp
 
 import (
 	"context"
 	"errors"
+	"github.com/usersig/usersig"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,7 +12,7 @@ import (
 
 // ErrNoSignature: the request carries no signature — the signature header
 // (or parameter, or cookie) is absent or empty.
-var ErrNoSignature = errors.New("usersig: request has no signature")
+var ErrNoSignature = errors.New("sighttp: request has no signature")
 
 // maxCachedExtractors bounds the default extractors Middleware keeps per
 // header set under WithSignerLookup.
@@ -42,16 +43,16 @@ const maxCachedExtractors = 64
 // s may be nil when WithSignerLookup is given, and is then unused. Middleware
 // panics if s is nil without a lookup, on a nil option, and when the
 // returned function is given a nil handler.
-func Middleware(s *Signer, opts ...MiddlewareOption) func(http.Handler) http.Handler {
+func Middleware(s *usersig.Signer, opts ...Option) func(http.Handler) http.Handler {
 	var cfg middlewareConfig
 	for _, opt := range opts {
 		if opt == nil {
-			panic("usersig: nil MiddlewareOption")
+			panic("sighttp: nil Option")
 		}
 		opt(&cfg)
 	}
 	if cfg.lookup == nil && s == nil {
-		panic("usersig: Middleware needs a Signer or WithSignerLookup")
+		panic("sighttp: Middleware needs a Signer or WithSignerLookup")
 	}
 	v := &verifier{middlewareConfig: cfg, signer: s}
 	if cfg.lookup != nil {
@@ -65,7 +66,7 @@ func Middleware(s *Signer, opts ...MiddlewareOption) func(http.Handler) http.Han
 	}
 	return func(next http.Handler) http.Handler {
 		if next == nil {
-			panic("usersig: Middleware given a nil http.Handler")
+			panic("sighttp: Middleware given a nil http.Handler")
 		}
 		return &verifyHandler{v: v, next: next}
 	}
@@ -74,10 +75,10 @@ func Middleware(s *Signer, opts ...MiddlewareOption) func(http.Handler) http.Han
 // verifier is a configured Middleware, shared by every handler it wraps.
 type verifier struct {
 	middlewareConfig
-	signer *Signer // nil under WithSignerLookup
+	signer *usersig.Signer // nil under WithSignerLookup
 
 	mu    sync.RWMutex
-	byHdr map[Headers]*headerKeys // default extractors under WithSignerLookup
+	byHdr map[usersig.Headers]*headerKeys // default extractors under WithSignerLookup
 }
 
 type verifyHandler struct {
@@ -98,7 +99,7 @@ func (h *verifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var c Credential
+	var c usersig.Credential
 	var err error
 	if v.extract != nil {
 		c, err = v.extract(r)
@@ -128,7 +129,7 @@ func (h *verifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // keysFor returns the default header keys for sc, computed once per header
 // set and cached (up to maxCachedExtractors sets).
-func (v *verifier) keysFor(sc Scheme) *headerKeys {
+func (v *verifier) keysFor(sc usersig.Scheme) *headerKeys {
 	v.mu.RLock()
 	k := v.byHdr[sc.Headers]
 	v.mu.RUnlock()
@@ -138,7 +139,7 @@ func (v *verifier) keysFor(sc Scheme) *headerKeys {
 	k = newHeaderKeys(requestHeaders(sc))
 	v.mu.Lock()
 	if v.byHdr == nil {
-		v.byHdr = make(map[Headers]*headerKeys)
+		v.byHdr = make(map[usersig.Headers]*headerKeys)
 	}
 	if len(v.byHdr) < maxCachedExtractors {
 		v.byHdr[sc.Headers] = k
@@ -147,21 +148,21 @@ func (v *verifier) keysFor(sc Scheme) *headerKeys {
 	return k
 }
 
-func (v *verifier) reject(w http.ResponseWriter, r *http.Request, s *Signer, err error) {
+func (v *verifier) reject(w http.ResponseWriter, r *http.Request, s *usersig.Signer, err error) {
 	v.log(r, s, "usersig: request rejected", rejectReason(err), err)
 	v.onError(w, r, err)
 }
 
 // log writes one record without any credential value, secret or error text
 // the package does not control.
-func (v *verifier) log(r *http.Request, s *Signer, msg, reason string, err error) {
+func (v *verifier) log(r *http.Request, s *usersig.Signer, msg, reason string, err error) {
 	if v.logger == nil || !v.logger.Enabled(r.Context(), slog.LevelInfo) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 7)
 	attrs = append(attrs, slog.String("reason", reason))
-	var sfe *SignatureFormatError
-	var cfe *CredentialFieldError
+	var sfe *usersig.SignatureFormatError
+	var cfe *FieldError
 	switch {
 	case errors.As(err, &sfe):
 		attrs = append(attrs, slog.String("detail", sfe.Reason))
@@ -177,7 +178,7 @@ func (v *verifier) log(r *http.Request, s *Signer, msg, reason string, err error
 
 // rejectReason names the check that failed, for logs only.
 func rejectReason(err error) string {
-	var cfe *CredentialFieldError
+	var cfe *FieldError
 	switch {
 	case errors.Is(err, ErrNoSignature):
 		return "missing"
@@ -191,15 +192,15 @@ func rejectReason(err error) string {
 			return "undecodable"
 		}
 		return "malformed-field"
-	case errors.Is(err, ErrMalformedSignature):
+	case errors.Is(err, usersig.ErrMalformedSignature):
 		return "malformed"
-	case errors.Is(err, ErrInvalidSignature):
+	case errors.Is(err, usersig.ErrInvalidSignature):
 		return "invalid"
-	case errors.Is(err, ErrExpired):
+	case errors.Is(err, usersig.ErrExpired):
 		return "expired"
-	case errors.Is(err, ErrInvalidExpiry):
+	case errors.Is(err, usersig.ErrInvalidExpiry):
 		return "invalid-expiry"
-	case errors.Is(err, ErrMissingIdentity):
+	case errors.Is(err, usersig.ErrMissingIdentity):
 		return "no-identity"
 	case errors.Is(err, ErrUnknownSigner):
 		return "unknown-signer"
@@ -212,10 +213,10 @@ func rejectReason(err error) string {
 type identityKey struct{}
 
 // identityContext carries a verified identity. It replaces
-// context.WithValue(ctx, key, id), which would also box the Identity.
+// context.WithValue(ctx, key, id), which would also box the usersig.Identity.
 type identityContext struct {
 	context.Context
-	id Identity
+	id usersig.Identity
 }
 
 func (c *identityContext) Value(key any) any {
@@ -227,15 +228,15 @@ func (c *identityContext) Value(key any) any {
 
 // IdentityFromContext returns the identity Middleware verified for the
 // request whose context ctx is (or derives from), and true; or a zero
-// Identity and false when there is none — the request did not pass through
+// usersig.Identity and false when there is none — the request did not pass through
 // Middleware, or passed unsigned under WithUnsignedAllowed.
-func IdentityFromContext(ctx context.Context) (Identity, bool) {
+func IdentityFromContext(ctx context.Context) (usersig.Identity, bool) {
 	if ctx == nil {
-		return Identity{}, false
+		return usersig.Identity{}, false
 	}
 	c, ok := ctx.Value(identityKey{}).(*identityContext)
 	if !ok {
-		return Identity{}, false
+		return usersig.Identity{}, false
 	}
 	return c.id, true
 }

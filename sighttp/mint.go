@@ -1,18 +1,19 @@
-package usersig
+package sighttp
 
 import (
 	"encoding/json"
+	"github.com/usersig/usersig"
 	"net/http"
 )
 
 // MintHandler returns a handler that answers the authenticated user's
-// Credential as JSON, for a front end to hand to a widget:
+// usersig.Credential as JSON, for a front end to hand to a widget:
 //
 //	{"userId":"gtLIK8ELsHTr0Fajg28Ud9eFpJJ3","signature":"Sdf0ACgu...cMM="}
 //
 // authenticate says who the request comes from, typically from your session
 // cookie; it must not trust anything the request claims about the user. The
-// credential is s.Issue of that Identity, so "expires" is the exact expiry
+// credential is s.Issue of that usersig.Identity, so "expires" is the exact expiry
 // text signed (omitted with no expiry) and "email" is present when the
 // identity has one. How the fields map to the vendors' front ends:
 //
@@ -31,19 +32,19 @@ import (
 // Serve it only to your own front end: do not add CORS headers that let
 // other origins read it with the user's cookies. MintHandler panics if s or
 // authenticate is nil.
-func MintHandler(s *Signer, authenticate func(*http.Request) (Identity, error)) http.Handler {
+func MintHandler(s *usersig.Signer, authenticate func(*http.Request) (usersig.Identity, error)) http.Handler {
 	if s == nil {
-		panic("usersig: MintHandler with a nil Signer")
+		panic("sighttp: MintHandler with a nil Signer")
 	}
 	if authenticate == nil {
-		panic("usersig: MintHandler with a nil authenticate function")
+		panic("sighttp: MintHandler with a nil authenticate function")
 	}
 	return &mintHandler{s: s, authenticate: authenticate}
 }
 
 type mintHandler struct {
-	s            *Signer
-	authenticate func(*http.Request) (Identity, error)
+	s            *usersig.Signer
+	authenticate func(*http.Request) (usersig.Identity, error)
 }
 
 const (
@@ -68,7 +69,7 @@ func (h *mintHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := json.Marshal(c)
-	if err != nil { // unreachable: a Credential is four strings
+	if err != nil { // unreachable: a usersig.Credential is four strings
 		writeJSON(w, http.StatusInternalServerError, internalErrorBody)
 		return
 	}

@@ -95,4 +95,3 @@ func TestIdentityWithoutMiddleware(t *testing.T) {
 	_, ok = ginsig.Identity(nil)
 	assert.False(t, ok)
 }
-

@@ -1,18 +1,13 @@
 package sighttp
 
 import (
-	"context"
 	"errors"
-	"github.com/usersig/usersig"
-	"io"
-	"log/slog"
 	"net/http"
 	"sync"
-)
 
-// ErrNoSignature: the request carries no signature — the signature header
-// (or parameter, or cookie) is absent or empty.
-var ErrNoSignature = errors.New("sighttp: request has no signature")
+	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/internal/refusal"
+)
 
 // maxCachedExtractors bounds the default extractors Middleware keeps per
 // header set under WithSignerLookup.
@@ -23,15 +18,14 @@ const maxCachedExtractors = 64
 // request's context for IdentityFromContext.
 //
 // By default it reads the credential from the scheme's own headers (see
-// WithExtractor) and checks it with s.VerifyCredential, so an expiry text is
+// WithExtractor) and checks it with s.Authenticate, so an expiry text is
 // checked exactly as the client sent it. Every failure — no signature, an
 // empty one, a field sent twice or longer than 1 KiB, a malformed, wrong or
-// expired signature, another user's — is answered 401 with the body
-// {"error":"unauthorized"}, Content-Type application/json and
-// Cache-Control no-store, saying nothing of which check failed, and the next
-// handler is not called (see WithErrorHandler, WithLogger). No option lets
-// a request with a bad signature through; WithUnsignedAllowed lets requests
-// without one through, without an identity.
+// expired signature, another user's — is answered by DefaultErrorHandler
+// (401, saying nothing of which check failed), and the next handler is not
+// called (see WithErrorHandler, WithLogger). No option lets a request with
+// a bad signature through; WithUnsignedAllowed lets requests without one
+// through, without an identity.
 //
 // The identity in the context holds only the fields the scheme's signature
 // covers: for Proficient, Engagespot or any UserID scheme the user id alone,
@@ -40,11 +34,19 @@ const maxCachedExtractors = 64
 // email; for UserIDExpiry the id and the expiry; for a Composer of your own,
 // each field whose removal changes the message signed.
 //
+// A CORS preflight (an OPTIONS request with Access-Control-Request-Method)
+// carries no credentials by design, neither custom headers nor cookies, so
+// Middleware answers it 401 and the browser never sends the real request.
+// Mount the CORS handler outside the middleware, so it answers preflights
+// before they reach it: cors.New(opts).Handler(Middleware(s)(api)) with
+// github.com/rs/cors, or a few lines of the standard library (see the
+// example). Allow the credential's headers there (Access-Control-Allow-Headers).
+//
 // s may be nil when WithSignerLookup is given, and is then unused. Middleware
 // panics if s is nil without a lookup, on a nil option, and when the
 // returned function is given a nil handler.
 func Middleware(s *usersig.Signer, opts ...Option) func(http.Handler) http.Handler {
-	var cfg middlewareConfig
+	var cfg config
 	for _, opt := range opts {
 		if opt == nil {
 			panic("sighttp: nil Option")
@@ -54,7 +56,7 @@ func Middleware(s *usersig.Signer, opts ...Option) func(http.Handler) http.Handl
 	if cfg.lookup == nil && s == nil {
 		panic("sighttp: Middleware needs a Signer or WithSignerLookup")
 	}
-	v := &verifier{middlewareConfig: cfg, signer: s}
+	v := &verifier{config: cfg, signer: s}
 	if cfg.lookup != nil {
 		v.signer = nil
 	}
@@ -72,13 +74,22 @@ func Middleware(s *usersig.Signer, opts ...Option) func(http.Handler) http.Handl
 	}
 }
 
+// DefaultErrorHandler is what Middleware answers a rejected request with by
+// default: status 401, Content-Type application/json, Cache-Control
+// no-store, X-Content-Type-Options nosniff and the body
+// {"error":"unauthorized"}, whatever err is. Call it from your own error
+// handler for the cases you do not treat differently.
+func DefaultErrorHandler(w http.ResponseWriter, _ *http.Request, _ error) {
+	refusal.WriteUnauthorized(w)
+}
+
 // verifier is a configured Middleware, shared by every handler it wraps.
 type verifier struct {
-	middlewareConfig
+	config
 	signer *usersig.Signer // nil under WithSignerLookup
 
 	mu    sync.RWMutex
-	byHdr map[usersig.Headers]*headerKeys // default extractors under WithSignerLookup
+	byHdr map[usersig.Headers]Extractor // default extractors under WithSignerLookup
 }
 
 type verifyHandler struct {
@@ -99,24 +110,24 @@ func (h *verifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var c usersig.Credential
-	var err error
-	if v.extract != nil {
-		c, err = v.extract(r)
-	} else {
-		c, err = v.keysFor(s.Scheme()).extract(r.Header)
+	extract := v.extract
+	if extract == nil {
+		extract = v.extractorFor(s.Scheme())
+	}
+	c, err := extract(r)
+	if err == nil && c.Signature == "" {
+		err = ErrNoSignature
 	}
 	if err != nil {
-		v.reject(w, r, s, err)
-		return
-	}
-	if c.Signature == "" {
-		if v.unsignedPasses {
-			v.log(r, s, "usersig: unsigned request allowed", "unsigned", nil)
+		if v.unsignedPasses && errors.Is(err, ErrNoSignature) {
+			v.log(r, s, msgUnsigned, refusal.Unsigned, nil)
+			if ctx := withoutIdentity(r.Context()); ctx != r.Context() {
+				r = r.WithContext(ctx)
+			}
 			h.next.ServeHTTP(w, r)
 			return
 		}
-		v.reject(w, r, s, ErrNoSignature)
+		v.reject(w, r, s, err)
 		return
 	}
 	id, err := s.Authenticate(c)
@@ -124,140 +135,31 @@ func (h *verifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		v.reject(w, r, s, err)
 		return
 	}
-	h.next.ServeHTTP(w, r.WithContext(&identityContext{Context: r.Context(), id: id}))
+	h.next.ServeHTTP(w, r.WithContext(withIdentity(r.Context(), id)))
 }
 
-// keysFor returns the default header keys for sc, computed once per header
+// extractorFor returns the default extractor for sc, made once per header
 // set and cached (up to maxCachedExtractors sets).
-func (v *verifier) keysFor(sc usersig.Scheme) *headerKeys {
+func (v *verifier) extractorFor(sc usersig.Scheme) Extractor {
 	v.mu.RLock()
-	k := v.byHdr[sc.Headers]
+	e := v.byHdr[sc.Headers]
 	v.mu.RUnlock()
-	if k != nil {
-		return k
+	if e != nil {
+		return e
 	}
-	k = newHeaderKeys(requestHeaders(sc))
+	e = FromHeaders(requestHeaders(sc))
 	v.mu.Lock()
 	if v.byHdr == nil {
-		v.byHdr = make(map[usersig.Headers]*headerKeys)
+		v.byHdr = make(map[usersig.Headers]Extractor)
 	}
 	if len(v.byHdr) < maxCachedExtractors {
-		v.byHdr[sc.Headers] = k
+		v.byHdr[sc.Headers] = e
 	}
 	v.mu.Unlock()
-	return k
+	return e
 }
 
 func (v *verifier) reject(w http.ResponseWriter, r *http.Request, s *usersig.Signer, err error) {
-	v.log(r, s, "usersig: request rejected", rejectReason(err), err)
+	v.log(r, s, msgRejected, reasonOf(err), err)
 	v.onError(w, r, err)
-}
-
-// log writes one record without any credential value, secret or error text
-// the package does not control.
-func (v *verifier) log(r *http.Request, s *usersig.Signer, msg, reason string, err error) {
-	if v.logger == nil || !v.logger.Enabled(r.Context(), slog.LevelInfo) {
-		return
-	}
-	attrs := make([]slog.Attr, 0, 7)
-	attrs = append(attrs, slog.String("reason", reason))
-	var sfe *usersig.SignatureFormatError
-	var cfe *FieldError
-	switch {
-	case errors.As(err, &sfe):
-		attrs = append(attrs, slog.String("detail", sfe.Reason))
-	case errors.As(err, &cfe):
-		attrs = append(attrs, slog.String("detail", cfe.Reason), slog.String("field", cfe.Source+" "+cfe.Name))
-	}
-	if s != nil {
-		attrs = append(attrs, slog.String("scheme", s.Scheme().Name))
-	}
-	attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
-	v.logger.LogAttrs(r.Context(), slog.LevelInfo, msg, attrs...)
-}
-
-// rejectReason names the check that failed, for logs only.
-func rejectReason(err error) string {
-	var cfe *FieldError
-	switch {
-	case errors.Is(err, ErrNoSignature):
-		return "missing"
-	case errors.As(err, &cfe):
-		switch cfe.Reason {
-		case reasonRepeated:
-			return "duplicate"
-		case reasonTooLong:
-			return "oversized"
-		case reasonUndecodable:
-			return "undecodable"
-		}
-		return "malformed-field"
-	case errors.Is(err, usersig.ErrMalformedSignature):
-		return "malformed"
-	case errors.Is(err, usersig.ErrInvalidSignature):
-		return "invalid"
-	case errors.Is(err, usersig.ErrExpired):
-		return "expired"
-	case errors.Is(err, usersig.ErrInvalidExpiry):
-		return "invalid-expiry"
-	case errors.Is(err, usersig.ErrMissingIdentity):
-		return "no-identity"
-	case errors.Is(err, ErrUnknownSigner):
-		return "unknown-signer"
-	}
-	return "error"
-}
-
-// identityKey is the context key of a verified identity. The value is the
-// *identityContext itself, so storing the identity costs one allocation.
-type identityKey struct{}
-
-// identityContext carries a verified identity. It replaces
-// context.WithValue(ctx, key, id), which would also box the usersig.Identity.
-type identityContext struct {
-	context.Context
-	id usersig.Identity
-}
-
-func (c *identityContext) Value(key any) any {
-	if _, ok := key.(identityKey); ok {
-		return c
-	}
-	return c.Context.Value(key)
-}
-
-// IdentityFromContext returns the identity Middleware verified for the
-// request whose context ctx is (or derives from), and true; or a zero
-// usersig.Identity and false when there is none — the request did not pass through
-// Middleware, or passed unsigned under WithUnsignedAllowed.
-func IdentityFromContext(ctx context.Context) (usersig.Identity, bool) {
-	if ctx == nil {
-		return usersig.Identity{}, false
-	}
-	c, ok := ctx.Value(identityKey{}).(*identityContext)
-	if !ok {
-		return usersig.Identity{}, false
-	}
-	return c.id, true
-}
-
-// unauthorizedBody is all a rejected client learns.
-const unauthorizedBody = `{"error":"unauthorized"}` + "\n"
-
-// DefaultErrorHandler is what Middleware answers a rejected request with by
-// default: status 401, Content-Type application/json, Cache-Control
-// no-store, X-Content-Type-Options nosniff and the body
-// {"error":"unauthorized"}, whatever err is. Call it from your own error
-// handler for the cases you do not treat differently.
-func DefaultErrorHandler(w http.ResponseWriter, _ *http.Request, _ error) {
-	writeJSON(w, http.StatusUnauthorized, unauthorizedBody)
-}
-
-func writeJSON(w http.ResponseWriter, code int, body string) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(code)
-	_, _ = io.WriteString(w, body)
 }

@@ -597,10 +597,10 @@ func TestMiddlewareMisuse(t *testing.T) {
 	assert.Panics(t, func() { sighttp.Middleware(s, sighttp.WithErrorHandler(nil)) })
 	assert.Panics(t, func() { sighttp.Middleware(s, sighttp.WithExtractor(nil)) })
 	assert.Panics(t, func() { sighttp.Middleware(s, sighttp.WithSignerLookup(nil)) })
-	assert.Panics(t, func() { sighttp.Middleware(s, sighttp.WithLogger(nil)) })
 	assert.Panics(t, func() { sighttp.SignersByHeader("", nil) })
 	assert.Panics(t, func() { sighttp.SignersByHeader("X-Key", map[string]*usersig.Signer{"k": nil}) })
 	assert.Panics(t, func() { sighttp.SignersByHeader("X-Key", map[string]*usersig.Signer{"": s}) })
+	assert.NotPanics(t, func() { sighttp.Middleware(s, sighttp.WithLogger(nil)) })
 	assert.NotPanics(t, func() {
 		sighttp.Middleware(nil, sighttp.WithSignerLookup(func(*http.Request) (*usersig.Signer, error) { return s, nil }))
 	})

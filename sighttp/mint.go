@@ -2,18 +2,20 @@ package sighttp
 
 import (
 	"encoding/json"
-	"github.com/usersig/usersig"
 	"net/http"
+
+	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/internal/refusal"
 )
 
 // MintHandler returns a handler that answers the authenticated user's
-// usersig.Credential as JSON, for a front end to hand to a widget:
+// Credential as JSON, for a front end to hand to a widget:
 //
 //	{"userId":"gtLIK8ELsHTr0Fajg28Ud9eFpJJ3","signature":"Sdf0ACgu...cMM="}
 //
 // authenticate says who the request comes from, typically from your session
 // cookie; it must not trust anything the request claims about the user. The
-// credential is s.Issue of that usersig.Identity, so "expires" is the exact expiry
+// credential is s.Issue of that Identity, so "expires" is the exact expiry
 // text signed (omitted with no expiry) and "email" is present when the
 // identity has one. How the fields map to the vendors' front ends:
 //
@@ -55,23 +57,23 @@ const (
 func (h *mintHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
-		writeJSON(w, http.StatusMethodNotAllowed, methodNotAllowedBody)
+		refusal.WriteJSON(w, http.StatusMethodNotAllowed, methodNotAllowedBody)
 		return
 	}
 	id, err := h.authenticate(r)
 	if err != nil {
-		writeJSON(w, http.StatusUnauthorized, unauthorizedBody)
+		refusal.WriteUnauthorized(w)
 		return
 	}
 	c, err := h.s.Issue(id)
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, internalErrorBody)
+		refusal.WriteJSON(w, http.StatusInternalServerError, internalErrorBody)
 		return
 	}
 	body, err := json.Marshal(c)
-	if err != nil { // unreachable: a usersig.Credential is four strings
-		writeJSON(w, http.StatusInternalServerError, internalErrorBody)
+	if err != nil { // unreachable: a Credential is four strings
+		refusal.WriteJSON(w, http.StatusInternalServerError, internalErrorBody)
 		return
 	}
-	writeJSON(w, http.StatusOK, string(append(body, '\n')))
+	refusal.WriteJSON(w, http.StatusOK, string(append(body, '\n')))
 }

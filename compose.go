@@ -103,70 +103,63 @@ func (r MessageRule) Describe() string {
 	return "invalid"
 }
 
-// AppendMessage implements Composer.
+// AppendMessage implements Composer: the fields signedFields says r signs,
+// in the rule's layout. For UserIDExpiry the expiry is written as
+// FormatExpiry writes it.
 func (r MessageRule) AppendMessage(dst []byte, id Identity) ([]byte, error) {
+	c, err := claimOf(id)
+	if err != nil {
+		return dst, err
+	}
+	return r.appendClaim(dst, c)
+}
+
+// appendClaim is the one composition of every rule. Which fields go in is
+// signedFields' answer alone; the rule only decides their layout.
+func (r MessageRule) appendClaim(dst []byte, c claim) ([]byte, error) {
+	if !r.valid() {
+		return dst, errInvalidRule
+	}
+	f := r.signedFields(c.Identity)
+	if f.UserID == "" && f.Email == "" {
+		return dst, missing(r.needs())
+	}
+	if r == Framed {
+		return appendFramed(dst, f), nil
+	}
+	dst = append(append(dst, f.UserID...), f.Email...)
+	if f.ExpiresAt.IsZero() {
+		return dst, nil
+	}
+	if c.expires != "" {
+		return append(dst, c.expires...), nil
+	}
+	return appendExpiry(dst, f.ExpiresAt)
+}
+
+// needs names what r cannot sign without, for ErrMissingIdentity.
+func (r MessageRule) needs() string {
 	switch r {
-	case UserID:
-		if id.UserID == "" {
-			return dst, missing("user id")
-		}
-		return append(dst, id.UserID...), nil
+	case UserID, UserIDExpiry:
+		return "user id"
 	case Email:
-		if id.Email == "" {
-			return dst, missing("email")
-		}
-		return append(dst, id.Email...), nil
-	case UserIDOrEmail:
-		if id.UserID != "" {
-			return append(dst, id.UserID...), nil
-		}
-		if id.Email == "" {
-			return dst, missing("user id or email")
-		}
-		return append(dst, id.Email...), nil
-	case UserIDEmail:
-		if id.UserID == "" && id.Email == "" {
-			return dst, missing("user id or email")
-		}
-		return append(append(dst, id.UserID...), id.Email...), nil
-	case UserIDExpiry:
-		if id.UserID == "" {
-			return dst, missing("user id")
-		}
-		if id.ExpiresAt.IsZero() {
-			return append(dst, id.UserID...), nil
-		}
-		return appendExpiry(append(dst, id.UserID...), id.ExpiresAt)
-	case Framed:
-		return appendFramed(dst, id)
+		return "email"
 	}
-	return dst, errInvalidRule
+	return "user id or email"
 }
 
-// appendUserIDExpiryText is UserIDExpiry over an expiry text a client sent
-// back, in whatever form it was signed (.NET's seven digits, say).
-func appendUserIDExpiryText(dst []byte, userID, expires string) ([]byte, error) {
-	if userID == "" {
-		return dst, missing("user id")
-	}
-	return append(append(dst, userID...), expires...), nil
-}
-
-func appendFramed(dst []byte, id Identity) ([]byte, error) {
-	if id.UserID == "" && id.Email == "" {
-		return dst, missing("user id or email")
-	}
+func appendFramed(dst []byte, id Identity) []byte {
 	dst = append(dst, framedLabel...)
 	dst = binary.BigEndian.AppendUint64(dst, uint64(len(id.UserID)))
 	dst = append(dst, id.UserID...)
 	dst = binary.BigEndian.AppendUint64(dst, uint64(len(id.Email)))
 	dst = append(dst, id.Email...)
 	if id.ExpiresAt.IsZero() {
-		return append(dst, 0), nil
+		return append(dst, 0)
 	}
 	dst = append(dst, 1)
 	dst = binary.BigEndian.AppendUint64(dst, uint64(id.ExpiresAt.Unix()))
-	return binary.BigEndian.AppendUint32(dst, uint32(id.ExpiresAt.Nanosecond())), nil
+	return binary.BigEndian.AppendUint32(dst, uint32(id.ExpiresAt.Nanosecond()))
 }
 
 func (r MessageRule) valid() bool { return r >= UserID && r <= Framed }
@@ -174,6 +167,7 @@ func (r MessageRule) valid() bool { return r >= UserID && r <= Framed }
 // signedFields is id less every field c does not sign: those are a client's
 // word alone. A MessageRule says which it signs; for a Composer of your own,
 // a field is signed when removing it changes the message (or makes c refuse).
+// It is the zero Identity when c cannot sign id at all.
 func signedFields(c Composer, id Identity) Identity {
 	if r, ok := c.(MessageRule); ok {
 		return r.signedFields(id)
@@ -199,7 +193,18 @@ func signedFields(c Composer, id Identity) Identity {
 	return out
 }
 
+// signedFields is the table of what each rule signs, the one statement of
+// it: appendClaim composes exactly these fields, Authenticate and Issue hand
+// out exactly these, and the CLI and diagnose ask Scheme.SignedFields.
 func (r MessageRule) signedFields(id Identity) Identity {
+	f := r.fieldsOf(id)
+	if f.UserID == "" && f.Email == "" {
+		return Identity{} // an expiry alone vouches for nobody
+	}
+	return f
+}
+
+func (r MessageRule) fieldsOf(id Identity) Identity {
 	switch r {
 	case UserID:
 		return Identity{UserID: id.UserID}

@@ -85,40 +85,49 @@ func TestFramedLayout(t *testing.T) {
 	assert.Equal(t, "usersig/framed/v1\x00"+"\x00\x00\x00\x00\x00\x00\x00\x00"+"\x00\x00\x00\x00\x00\x00\x00\x01c"+"\x00", string(noExpiry))
 }
 
-// TestFormatExpiry compares with what Node's Date.prototype.toJSON printed
-// for the same instants (node -e 'new Date(ms).toJSON()').
-func TestFormatExpiry(t *testing.T) {
-	node := map[int64]string{
-		1795341600000:     "2026-11-22T10:00:00.000Z",
-		1893456000500:     "2030-01-01T00:00:00.500Z",
-		1804136767089:     "2027-03-04T05:06:07.089Z",
-		253402300800000:   "+010000-01-01T00:00:00.000Z",
-		-62198755199999:   "-000001-01-01T00:00:00.001Z",
-		0:                 "1970-01-01T00:00:00.000Z",
-		-1:                "1969-12-31T23:59:59.999Z",
-		8640000000000000:  "+275760-09-13T00:00:00.000Z",
-		-8640000000000000: "-271821-04-20T00:00:00.000Z",
-		-30641760000000:   "0999-01-01T00:00:00.000Z",
+// TestSignedFieldsOnly: what Issue hands out and Authenticate vouches for is
+// what the signature covers, never a field the client could have changed.
+func TestSignedFieldsOnly(t *testing.T) {
+	before := WithClock(func() time.Time { return expiry.Add(-time.Hour) })
+	full := Identity{UserID: "u-1", Email: "a@b.c", ExpiresAt: expiry}
+	tests := []struct {
+		scheme Scheme
+		want   Identity
+	}{
+		{Proficient(), Identity{UserID: "u-1"}},
+		{Crisp(), Identity{Email: "a@b.c"}},
+		{Intercom(), Identity{UserID: "u-1"}},
+		{Helpshift(), Identity{UserID: "u-1", Email: "a@b.c"}},
+		{ProductFruits(), Identity{UserID: "u-1", ExpiresAt: expiry}},
+		{Scheme{Name: "own", Composer: Framed, Encoding: Hex}, full},
+		{Scheme{Name: "custom", Composer: rawMessage("fixed"), Encoding: Hex}, Identity{}},
 	}
-	for ms, want := range node {
-		got, err := FormatExpiry(time.UnixMilli(ms))
-		require.NoError(t, err, ms)
-		assert.Equal(t, want, got, ms)
-	}
-	for _, bad := range []time.Time{{}, time.UnixMilli(8640000000000001), time.UnixMilli(-8640000000000001), time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC)} {
-		_, err := FormatExpiry(bad)
-		assert.ErrorIs(t, err, ErrInvalidExpiry, bad)
+	for _, tc := range tests {
+		s := newSigner(t, tc.scheme, rotNew, before)
+		c, err := s.Issue(full)
+		require.NoError(t, err, tc.scheme.Name)
+		assert.Equal(t, tc.want.UserID, c.UserID, tc.scheme.Name)
+		assert.Equal(t, tc.want.Email, c.Email, tc.scheme.Name)
+		assert.Equal(t, tc.want.ExpiresAt.IsZero(), c.Expires == "", tc.scheme.Name)
+
+		// A client adds the fields back: they do not reach the identity.
+		sent := Credential{UserID: full.UserID, Email: full.Email, Signature: c.Signature}
+		if tc.want.ExpiresAt.IsZero() {
+			sent.Expires = "2099-01-01T00:00:00.000Z"
+		} else {
+			sent.Expires = c.Expires
+		}
+		got, err := s.Authenticate(sent)
+		require.NoError(t, err, tc.scheme.Name)
+		assert.Equal(t, tc.want.UserID, got.UserID, tc.scheme.Name)
+		assert.Equal(t, tc.want.Email, got.Email, tc.scheme.Name)
+		assert.True(t, tc.want.ExpiresAt.Equal(got.ExpiresAt), tc.scheme.Name)
 	}
 }
 
-func TestParseExpiry(t *testing.T) {
-	for _, text := range []string{"2026-11-22T10:00:00.000Z", "2026-11-22T10:00:00.0000000Z", "2026-11-22T10:00:00Z", "2026-11-22T11:00:00.000+01:00"} {
-		got, err := ParseExpiry(text)
-		require.NoError(t, err, text)
-		assert.True(t, got.Equal(expiry), text)
-	}
-	for _, text := range []string{"", "2026-11-22", "2026-11-22T10:00:00", "tomorrow", "0001-01-01T00:00:00Z", "2026-11-22T10:00:00.0000000000000000000000000000Z"} {
-		_, err := ParseExpiry(text)
-		assert.ErrorIs(t, err, ErrInvalidExpiry, text)
-	}
+func TestSignCredentialDropsUnsignedFields(t *testing.T) {
+	s := newSigner(t, Proficient(), rotNew)
+	c, err := s.SignCredential(Credential{UserID: "alice", Email: "boss@x", Expires: "2029-01-01T00:00:00.000Z"})
+	require.NoError(t, err)
+	assert.Equal(t, Credential{UserID: "alice", Signature: c.Signature}, c)
 }

@@ -6,8 +6,8 @@ import (
 )
 
 // An Option configures a Signer. Options are applied in order by New, which
-// refuses a bad one with an error wrapping ErrInvalidOption (or the secret
-// errors for WithPreviousSecrets).
+// refuses a nil or bad one with an error wrapping ErrInvalidOption (or the
+// secret errors for WithPreviousSecrets).
 type Option func(*settings) error
 
 type settings struct {
@@ -87,6 +87,11 @@ func WithShortSecretsAllowed() Option {
 // in 2099, and an expired credential for "alice" verifies, without expiry,
 // as an id with the date glued on. Requiring an expiry closes both: no
 // readable expiry text ends in another readable expiry text.
+//
+// New refuses the option (ErrInvalidOption) for a scheme whose message does
+// not sign the expiry (anything but UserIDExpiry, Framed, or a Composer of
+// your own that signs it): there a client could attach any expiry it likes
+// to a signature made without one, so the option would promise nothing.
 func WithExpiryRequired() Option {
 	return func(s *settings) error {
 		s.expiryRequired = true

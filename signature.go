@@ -50,8 +50,9 @@ type macState struct {
 //
 // New refuses an empty secret (ErrEmptySecret), a secret shorter than
 // MinSecretLen unless WithShortSecretsAllowed is given (ErrWeakSecret), a
-// scheme with no Composer or an unknown Encoding (ErrInvalidScheme), and bad
-// options (ErrInvalidOption). The same checks apply to previous secrets.
+// scheme with no Composer or an unknown Encoding (ErrInvalidScheme), and a
+// nil or bad option (ErrInvalidOption). The same checks apply to previous
+// secrets.
 func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 	if err := scheme.validate(); err != nil {
 		return nil, err
@@ -59,15 +60,18 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 	cfg := settings{now: time.Now}
 	for _, opt := range opts {
 		if opt == nil {
-			return nil, fmt.Errorf("%w: nil Option", errInvalidOption)
+			return nil, errNilOption
 		}
 		if err := opt(&cfg); err != nil {
 			return nil, err
 		}
 	}
+	if cfg.expiryRequired && !signsExpiry(scheme) {
+		return nil, fmt.Errorf("%w: WithExpiryRequired, but scheme %q does not sign the expiry, so the option could not bind one", errInvalidOption, scheme.Name)
+	}
 	secrets := append([][]byte{append([]byte(nil), secret...)}, cfg.previous...)
-	for i, sec := range secrets {
-		if err := checkSecret(sec, cfg.allowShortSecrets); err != nil {
+	for i := range secrets {
+		if err := keySecret(scheme.SecretEncoding, &secrets[i], cfg.allowShortSecrets); err != nil {
 			if i > 0 {
 				return nil, fmt.Errorf("previous secret %d: %w", i, err)
 			}
@@ -87,6 +91,12 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 	}, nil
 }
 
+// signsExpiry reports whether sc's signature covers an identity's expiry.
+func signsExpiry(sc Scheme) bool {
+	probe := Identity{UserID: "u", Email: "e@example.com", ExpiresAt: time.Unix(1e9, 0)}
+	return !sc.SignedFields(probe).ExpiresAt.IsZero()
+}
+
 // newStatePool holds the only references to the secrets: the closure below.
 func newStatePool(secrets [][]byte) *sync.Pool {
 	return &sync.Pool{New: func() any {
@@ -103,7 +113,8 @@ func (s *Signer) Scheme() Scheme { return s.scheme }
 
 // Sign returns the signature of id under the current secret, as text in the
 // scheme's encoding. It fails only when the scheme's Composer refuses id
-// (ErrMissingIdentity, ErrInvalidExpiry).
+// (ErrMissingIdentity), when id's expiry lies outside the years 0000-9999
+// or is required and absent (ErrInvalidExpiry), and for a zero Signer.
 func (s *Signer) Sign(id Identity) (string, error) {
 	var buf [64]byte
 	b, err := s.AppendSign(buf[:0], id)
@@ -116,16 +127,64 @@ func (s *Signer) Sign(id Identity) (string, error) {
 // AppendSign is Sign appending the text to dst, so a caller that writes many
 // signatures can reuse one buffer. With room in dst it does not allocate.
 func (s *Signer) AppendSign(dst []byte, id Identity) ([]byte, error) {
-	return s.appendSign(dst, id, nil)
+	c, err := claimOf(id)
+	if err != nil {
+		return dst, err
+	}
+	return s.appendSign(dst, c)
 }
 
-func (s *Signer) appendSign(dst []byte, id Identity, expiresText *string) ([]byte, error) {
+// Issue signs id and returns the signature with the fields it covers, so a
+// backend can hand its front end everything in one step. Fields the scheme
+// does not sign are left out (Proficient's Credential has no email, say), so
+// nothing unsigned looks vouched for. For UserIDExpiry schemes Expires is
+// the text signed (FormatExpiry's); for Framed it is ExpiresAt in RFC 3339
+// with nanoseconds. Issue is SignCredential over that text, so what it hands
+// out is exactly what VerifyCredential accepts back.
+func (s *Signer) Issue(id Identity) (Credential, error) {
+	c := Credential{UserID: id.UserID, Email: id.Email}
+	if !id.ExpiresAt.IsZero() {
+		var err error
+		if c.Expires, err = expiryText(s.rule, id.ExpiresAt); err != nil {
+			return Credential{}, err
+		}
+	}
+	return s.SignCredential(c)
+}
+
+// SignCredential signs c's identity over c's exact expiry text and returns
+// the signed fields of c with its Signature set. Issue is the usual way to
+// sign; SignCredential is for a backend that must hand out an expiry text in
+// a form of its own, such as .NET's ToString("o") for Product Fruits. The
+// text must read as ParseExpiry reads it (else ErrInvalidExpiry). As with
+// Issue, fields the scheme does not sign are left out of the result: for
+// Framed the expiry is signed as the instant the text names; for UserID,
+// Email and UserIDOrEmail schemes it is not signed at all and is dropped.
+func (s *Signer) SignCredential(cr Credential) (Credential, error) {
+	c, err := claimFrom(cr)
+	if err != nil {
+		return Credential{}, err
+	}
+	var buf [64]byte
+	sig, err := s.appendSign(buf[:0], c)
+	if err != nil {
+		return Credential{}, err
+	}
+	signed := s.scheme.SignedFields(c.Identity)
+	out := Credential{UserID: signed.UserID, Email: signed.Email, Signature: string(sig)}
+	if !signed.ExpiresAt.IsZero() {
+		out.Expires = cr.Expires
+	}
+	return out, nil
+}
+
+func (s *Signer) appendSign(dst []byte, c claim) ([]byte, error) {
 	if s.states == nil {
 		return dst, errZeroSigner
 	}
 	st := s.states.Get().(*macState)
 	defer s.release(st)
-	msg, err := s.compose(st, id, expiresText)
+	msg, err := s.compose(st, c)
 	if err != nil {
 		return dst, err
 	}
@@ -133,22 +192,17 @@ func (s *Signer) appendSign(dst []byte, id Identity, expiresText *string) ([]byt
 	return s.scheme.Encoding.AppendEncode(dst, st.sum[:]), nil
 }
 
-// compose writes the scheme's message for id into st.msg. For UserIDExpiry,
-// a non-nil expiresText is signed as that exact text (what a client sends
-// back), in place of FormatExpiry's.
-func (s *Signer) compose(st *macState, id Identity, expiresText *string) ([]byte, error) {
-	if s.expiryRequired && id.ExpiresAt.IsZero() {
+// compose writes the scheme's message for c into st.msg.
+func (s *Signer) compose(st *macState, c claim) ([]byte, error) {
+	if s.expiryRequired && c.ExpiresAt.IsZero() {
 		return nil, errExpiryRequired
 	}
 	var msg []byte
 	var err error
-	switch {
-	case expiresText != nil && s.rule == UserIDExpiry:
-		msg, err = appendUserIDExpiryText(st.msg[:0], id.UserID, *expiresText)
-	case s.rule != 0:
-		msg, err = s.rule.AppendMessage(st.msg[:0], id) // a direct call, not through the interface
-	default:
-		msg, err = s.scheme.Composer.AppendMessage(st.msg[:0], id)
+	if s.rule != 0 {
+		msg, err = s.rule.appendClaim(st.msg[:0], c) // a direct call, not through the interface
+	} else {
+		msg, err = s.scheme.Composer.AppendMessage(st.msg[:0], c.Identity)
 	}
 	if err == nil {
 		st.msg = msg

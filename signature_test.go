@@ -64,8 +64,10 @@ func TestNewRefuses(t *testing.T) {
 	assert.NoError(t, err, "16 bytes is enough")
 }
 
-// TestKnownAnswers checks the published answers in the vendors' own
-// documents (../shared/reference/vendors.md), keyed with "secret".
+// TestKnownAnswers checks the answers the vendors publish, keyed with
+// "secret": Intercom's identity-verification sample (HMAC of "Message"),
+// Product Fruits' "User identity verification" page and Helpshift's "User
+// Identity Verification" FAQ.
 func TestKnownAnswers(t *testing.T) {
 	tests := []struct {
 		scheme Scheme

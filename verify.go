@@ -1,121 +1,64 @@
 package usersig
 
-import (
-	"crypto/hmac"
-	"errors"
-	"fmt"
-)
-
-// The errors of signing and verifying. Every error a Signer returns wraps
-// exactly one of them, so callers test with errors.Is; the HTTP layer adds
-// ErrNoSignature, ErrMalformedCredential and ErrUnknownSigner. No error text
-// ever contains a secret or the signature that was expected.
-var (
-	// ErrEmptySecret: New was given an empty secret.
-	ErrEmptySecret = errEmptySecret
-
-	// ErrWeakSecret: the secret is shorter than MinSecretLen bytes and
-	// WithShortSecretsAllowed was not given.
-	ErrWeakSecret = errWeakSecret
-
-	// ErrMissingIdentity: the identity lacks every field the scheme signs
-	// (an empty user id for UserID, say).
-	ErrMissingIdentity = errMissingIdentity
-
-	// ErrMalformedSignature: the text is not the scheme's exact canonical
-	// form (length, alphabet, padding, trailing bits, whitespace, case, a
-	// 0x prefix). The wrapping *SignatureFormatError says which rule, in
-	// words a person can act on.
-	ErrMalformedSignature = errMalformedSignature
-
-	// ErrInvalidSignature: the text is well-formed but is not the MAC of
-	// this identity under any accepted secret.
-	ErrInvalidSignature = errInvalidSignature
-
-	// ErrExpired: now >= ExpiresAt + leeway. An expired identity is never
-	// accepted, whatever its signature.
-	ErrExpired = errExpired
-
-	// ErrInvalidExpiry: an expiry cannot be written as the scheme signs it,
-	// or an expiry text a client sent cannot be read.
-	ErrInvalidExpiry = errInvalidExpiry
-
-	// ErrInvalidScheme: a Scheme has no Composer, an unknown MessageRule, or
-	// an unknown Encoding.
-	ErrInvalidScheme = errInvalidScheme
-
-	// ErrInvalidOption: an Option was given a value it cannot use.
-	ErrInvalidOption = errInvalidOption
-
-	// ErrSecretFile: ReadSecretFile or ReadSecret could not produce a
-	// secret: the file cannot be read, is over 64 KiB, or is empty.
-	ErrSecretFile = errSecretFile
-)
-
-// The values the code returns. The exported names above are variables, as
-// is Go's custom, so a caller could reassign one; returning these instead
-// means no assignment anywhere can turn a refusal into a nil error.
-var (
-	errEmptySecret        = errors.New("usersig: empty secret")
-	errWeakSecret         = errors.New("usersig: secret too short")
-	errMissingIdentity    = errors.New("usersig: identity has nothing to sign")
-	errMalformedSignature = errors.New("usersig: malformed signature")
-	errInvalidSignature   = errors.New("usersig: invalid signature")
-	errExpired            = errors.New("usersig: identity expired")
-	errInvalidExpiry      = errors.New("usersig: invalid expiry")
-	errInvalidScheme      = errors.New("usersig: invalid scheme")
-	errInvalidOption      = errors.New("usersig: invalid option")
-	errSecretFile         = errors.New("usersig: unusable secret file")
-)
-
-// A SignatureFormatError says why a signature's text is not canonical in its
-// encoding. It wraps ErrMalformedSignature and never quotes the text.
-type SignatureFormatError struct {
-	Encoding Encoding
-	Reason   string // e.g. "is missing its '=' padding"
-}
-
-func (e *SignatureFormatError) Error() string {
-	return "usersig: malformed " + e.Encoding.String() + " signature: it " + e.Reason
-}
-
-// Unwrap returns ErrMalformedSignature.
-func (e *SignatureFormatError) Unwrap() error { return errMalformedSignature }
-
-func malformed(e Encoding, reason string) error {
-	return &SignatureFormatError{Encoding: e, Reason: reason}
-}
-
-type missingError struct{ what string }
-
-func (e *missingError) Error() string { return "usersig: identity has nothing to sign: no " + e.what }
-func (e *missingError) Unwrap() error { return errMissingIdentity }
-
-func missing(what string) error { return &missingError{what: what} }
-
-var (
-	errInvalidRule    = fmt.Errorf("%w: unknown MessageRule", errInvalidScheme)
-	errZeroSigner     = fmt.Errorf("%w: a zero Signer; make one with New", errInvalidScheme)
-	errExpiryRequired = fmt.Errorf("%w: this Signer requires an expiry (WithExpiryRequired)", errInvalidExpiry)
-)
+import "crypto/hmac"
 
 // Verify reports whether signature is the scheme's signature of id under the
 // current secret or any previous one, returning nil if it is.
 //
 // It first requires the text to be the canonical form of a full 32-byte tag
-// (else ErrMalformedSignature), then refuses an expired identity
-// (ErrExpired) and one the composer cannot sign (ErrMissingIdentity), and
-// finally computes the MAC under every secret and compares each with
-// hmac.Equal, with no early exit, returning ErrInvalidSignature if none
-// matches. A valid call does not allocate while the message is under 4 KiB
-// (every preset's is, for ids and emails of sane length).
+// (else ErrMalformedSignature), then refuses an expiry outside the years
+// 0000-9999 or, under WithExpiryRequired, a missing one (ErrInvalidExpiry),
+// an expired identity (ErrExpired) and one the composer cannot sign
+// (ErrMissingIdentity), and finally computes the MAC under every secret and
+// compares each with hmac.Equal, with no early exit, returning
+// ErrInvalidSignature if none matches. A valid call does not allocate while
+// the message is under 4 KiB (every preset's is, for ids and emails of sane
+// length).
 func (s *Signer) Verify(id Identity, signature string) error {
-	return s.verify(id, signature, nil)
+	c, err := claimOf(id)
+	if err != nil {
+		return err
+	}
+	return s.verify(c, signature)
 }
 
-// verify is Verify with, for UserIDExpiry, the exact expiry text a client
-// sent (expiresText non-nil) in place of FormatExpiry's.
-func (s *Signer) verify(id Identity, signature string, expiresText *string) error {
+// VerifyCredential verifies a credential as a client sent it. The expiry
+// text is parsed with ParseExpiry (RFC 3339, bounded in length) and checked
+// against the clock like Verify does; for UserIDExpiry schemes the MAC is
+// over the exact text received, so a signature made over .NET's seven-digit
+// ToString("o") verifies as well as one over JavaScript's toJSON. Errors are
+// Verify's, plus ErrInvalidExpiry for an unreadable text.
+func (s *Signer) VerifyCredential(c Credential) error {
+	_, err := s.Authenticate(c)
+	return err
+}
+
+// Authenticate is VerifyCredential returning the identity the credential
+// proves: only the fields the scheme's signature covers (Scheme.SignedFields).
+// For a UserID scheme that is the user id alone, even if the client also
+// sent an email or an expiry, since it could have put anything there; for
+// UserIDOrEmail the id if one was sent, else the email; for UserIDExpiry the
+// id and the expiry; for a Composer of your own, each field whose removal
+// changes the message (or makes the composer refuse). On error the Identity
+// is zero.
+//
+// The signature does not say which field it was made over. Under
+// UserIDOrEmail a signature issued for user id "x@y.z" also authenticates
+// email "x@y.z", and under UserIDExpiry the split between id and expiry is
+// the client's (see WithExpiryRequired). Look users up by the field your
+// backend issued signatures for.
+func (s *Signer) Authenticate(cr Credential) (Identity, error) {
+	c, err := claimFrom(cr)
+	if err != nil {
+		return Identity{}, err
+	}
+	if err := s.verify(c, cr.Signature); err != nil {
+		return Identity{}, err
+	}
+	return s.scheme.SignedFields(c.Identity), nil
+}
+
+func (s *Signer) verify(c claim, signature string) error {
 	if s.states == nil {
 		return errZeroSigner
 	}
@@ -123,12 +66,12 @@ func (s *Signer) verify(id Identity, signature string, expiresText *string) erro
 	if err := s.scheme.Encoding.decode(&want, signature); err != nil {
 		return err
 	}
-	if err := s.checkExpiry(id); err != nil {
+	if err := s.checkExpiry(c.Identity); err != nil {
 		return err
 	}
 	st := s.states.Get().(*macState)
 	defer s.release(st)
-	msg, err := s.compose(st, id, expiresText)
+	msg, err := s.compose(st, c)
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,16 @@
 package ginsig_test
 
 import (
+	"io"
 	"net/http"
 	"testing"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig/contrib/ginsig"
 	"github.com/usersig/usersig/internal/adaptertest"
+	"github.com/usersig/usersig/internal/refusal"
 	"github.com/usersig/usersig/sighttp"
 )
 
@@ -43,6 +46,9 @@ func TestNaiveWrapHHIsUnsafe(t *testing.T) {
 		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the client is told 401")
 		calls, _, _ := p.Take()
 		assert.Equal(t, 1, calls, "and yet the handler ran for the forged request")
+		body, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		assert.Equal(t, refusal.UnauthorizedBody+"ok", string(body), "its output follows the 401")
 
 		do(adaptertest.Request(adaptertest.Valid(), "/api"))
 		calls, _, ok := p.Take()

@@ -4,7 +4,7 @@
 # (contrib/chitest) and the browser test (internal/interop/browser) — and
 # that the core module never gains their dependencies:
 #
-#   - go vet, go test and go test -race in each contrib module;
+#   - go vet, staticcheck, go test and go test -race in each contrib module;
 #   - go vet and go test in the browser module, which drives the demo page
 #     in headless Chromium and fails, never skips, without it;
 #   - `go list -m all` of the core module, and of a fresh module that
@@ -25,8 +25,9 @@ frameworks='github\.com/(gin-gonic|labstack|gofiber|valyala|go-chi|chromedp)/'
 for dir in "$root"/contrib/*/; do
 	[ -f "$dir/go.mod" ] || continue
 	mod=${dir#"$root"/}
-	echo "--- $mod: go vet, go test, go test -race"
-	(cd "$dir" && go vet ./... && go test ./... && go test -race ./...)
+	echo "--- $mod: go vet, staticcheck, go test, go test -race"
+	(cd "$dir" && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... &&
+		go test ./... && go test -race ./...)
 done
 
 echo "--- core: go list -m all names no framework"

@@ -14,6 +14,7 @@ import (
 	"github.com/usersig/usersig/internal/adaptertest"
 	"github.com/usersig/usersig/internal/refusal"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/valyala/fasthttp"
 )
 
 // app mounts mw in front of a handler that reports what fibersig.Identity
@@ -220,4 +221,23 @@ func TestIdentityWithoutMiddleware(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = fibersig.Identity(nil)
 	assert.False(t, ok)
+}
+
+func BenchmarkMiddleware(b *testing.B) {
+	a := fiber.New()
+	a.Use(fibersig.Middleware(adaptertest.Signer(b)))
+	a.Get("/api", func(c *fiber.Ctx) error { return nil })
+	h := a.Handler()
+	var ctx fasthttp.RequestCtx
+	ctx.Request.SetRequestURI("/api")
+	ctx.Request.Header.Set(adaptertest.HeaderUserID, "alice")
+	ctx.Request.Header.Set(adaptertest.HeaderExpires, "2026-06-01T13:00:00.000Z")
+	ctx.Request.Header.Set(adaptertest.HeaderSignature, adaptertest.Sign("alice", "2026-06-01T13:00:00.000Z"))
+	b.ReportAllocs()
+	for b.Loop() {
+		h(&ctx)
+		if ctx.Response.StatusCode() != http.StatusOK {
+			b.Fatal(ctx.Response.StatusCode())
+		}
+	}
 }

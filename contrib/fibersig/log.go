@@ -14,47 +14,16 @@ import (
 // The messages and reason words are sighttp's, so that one log query finds
 // refusals from either adapter.
 const (
-	msgRejected    = "usersig: request rejected"
-	msgUnsigned    = "usersig: unsigned request allowed"
+	msgRejected    = refusal.MsgRejected
+	msgUnsigned    = refusal.MsgUnsigned
 	reasonUnsigned = refusal.Unsigned
 )
 
 func isUnsigned(err error) bool { return errors.Is(err, sighttp.ErrNoSignature) }
 
 func (cfg *config) reject(c *fiber.Ctx, s *usersig.Signer, err error) error {
-	cfg.log(c, s, msgRejected, reasonOf(err), err)
+	cfg.log(c, s, msgRejected, sighttp.Reason(err), err)
 	return cfg.onError(c, err)
-}
-
-// reasonOf names the check err failed, in the words of package refusal, as
-// sighttp's own mapping does (the tests hold the two to the same words).
-func reasonOf(err error) string {
-	var fe *sighttp.FieldError
-	switch {
-	case isUnsigned(err):
-		return refusal.Missing
-	case errors.As(err, &fe):
-		switch {
-		case strings.Contains(fe.Reason, "more than once"):
-			return refusal.Duplicate
-		case strings.Contains(fe.Reason, "longer than"):
-			return refusal.Oversized
-		}
-		return refusal.MalformedField
-	case errors.Is(err, usersig.ErrMalformedSignature):
-		return refusal.Malformed
-	case errors.Is(err, usersig.ErrInvalidSignature):
-		return refusal.Invalid
-	case errors.Is(err, usersig.ErrExpired):
-		return refusal.Expired
-	case errors.Is(err, usersig.ErrInvalidExpiry):
-		return refusal.InvalidExpiry
-	case errors.Is(err, usersig.ErrMissingIdentity):
-		return refusal.NoIdentity
-	case errors.Is(err, sighttp.ErrUnknownSigner):
-		return refusal.UnknownSigner
-	}
-	return refusal.Error
 }
 
 // log writes one record without any credential value, secret, query string

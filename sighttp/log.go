@@ -9,16 +9,21 @@ import (
 	"github.com/usersig/usersig/internal/refusal"
 )
 
-// The messages of the records WithLogger writes. They keep the module's
-// name, which operators' log queries already use.
+// The messages of the records WithLogger writes, shared with every adapter
+// so one log query finds refusals from all of them.
 const (
-	msgRejected = "usersig: request rejected"
-	msgUnsigned = "usersig: unsigned request allowed"
+	msgRejected = refusal.MsgRejected
+	msgUnsigned = refusal.MsgUnsigned
 )
 
-// reasonOf names the check err failed, in the words of package refusal, for
-// logs only. It is the one place an error is mapped to a reason.
-func reasonOf(err error) string {
+// Reason names the check err failed, as WithLogger logs it in the reason
+// attribute: "missing", "duplicate", "oversized", "undecodable",
+// "malformed-field", "malformed", "invalid", "expired", "invalid-expiry",
+// "no-identity", "unknown-signer", or "error" for an error this package does
+// not know (your extractor's or lookup's). It is the one mapping from an
+// error to a reason, for adapters and custom error handlers that log; the
+// words are for operators, never for the client.
+func Reason(err error) string {
 	var fe *FieldError
 	switch {
 	case errors.Is(err, ErrNoSignature):

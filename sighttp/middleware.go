@@ -160,6 +160,6 @@ func (v *verifier) extractorFor(sc usersig.Scheme) Extractor {
 }
 
 func (v *verifier) reject(w http.ResponseWriter, r *http.Request, s *usersig.Signer, err error) {
-	v.log(r, s, msgRejected, reasonOf(err), err)
+	v.log(r, s, msgRejected, Reason(err), err)
 	v.onError(w, r, err)
 }

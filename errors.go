@@ -50,6 +50,12 @@ var (
 	// not signed).
 	ErrInvalidOption = errInvalidOption
 
+	// ErrMalformedSecret: the secret is not in the form the scheme's vendor
+	// hands it out in (Scheme.SecretEncoding), such as a Pylon secret that
+	// is not even-length hex. The error text says which rule and never
+	// shows the secret.
+	ErrMalformedSecret = errMalformedSecret
+
 	// ErrSecretFile: ReadSecretFile or ReadSecret could not produce a
 	// secret: the file cannot be read, is over 64 KiB, or is empty.
 	ErrSecretFile = errSecretFile
@@ -69,6 +75,7 @@ var (
 	errInvalidScheme      = errors.New("usersig: invalid scheme")
 	errInvalidOption      = errors.New("usersig: invalid option")
 	errSecretFile         = errors.New("usersig: unusable secret file")
+	errMalformedSecret    = errors.New("usersig: malformed secret")
 )
 
 // Fixed refusals, made once.

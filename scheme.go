@@ -22,6 +22,10 @@ type Scheme struct {
 	// Headers are the HTTP headers the vendor's client sends the identity
 	// and signature in; zero where the signature travels in JavaScript.
 	Headers Headers
+	// SecretEncoding is how the vendor hands out the secret: the zero value,
+	// SecretAsGiven, keys with its bytes as given; SecretHex decodes it
+	// first (Pylon). New applies it to the current and previous secrets.
+	SecretEncoding SecretForm
 
 	// Vendor is the product's display name ("Help Scout Beacon").
 	Vendor string
@@ -54,6 +58,9 @@ func (sc Scheme) validate() error {
 	if !sc.Encoding.valid() {
 		return fmt.Errorf("%w: %q has an unknown Encoding", errInvalidScheme, sc.Name)
 	}
+	if !sc.SecretEncoding.valid() {
+		return fmt.Errorf("%w: %q has an unknown SecretEncoding", errInvalidScheme, sc.Name)
+	}
 	return nil
 }
 
@@ -74,6 +81,27 @@ func (sc Scheme) Describe() string {
 // returns the zero Identity when the Composer cannot sign id at all.
 func (sc Scheme) SignedFields(id Identity) Identity {
 	return signedFields(sc.Composer, id)
+}
+
+// AppendMessage appends the exact bytes a Signer for this scheme MACs for c
+// as a client sent it — the expiry as c's exact text, which UserIDExpiry
+// signs byte for byte — and returns the extended slice. It is what Sign,
+// SignCredential and VerifyCredential compose, exposed for tools that must
+// show or re-hash the message (usersig diagnose). c.Signature is ignored.
+// Errors are SignCredential's: ErrInvalidExpiry for an unreadable text,
+// ErrMissingIdentity, ErrInvalidScheme.
+func (sc Scheme) AppendMessage(dst []byte, c Credential) ([]byte, error) {
+	if err := sc.validate(); err != nil {
+		return dst, err
+	}
+	cl, err := claimFrom(c)
+	if err != nil {
+		return dst, err
+	}
+	if r, ok := sc.Composer.(MessageRule); ok {
+		return r.appendClaim(dst, cl)
+	}
+	return sc.Composer.AppendMessage(dst, cl.Identity)
 }
 
 // LookupScheme returns the preset named name ("engagespot", "intercom", ...,

@@ -2,6 +2,7 @@ package usersig
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -10,7 +11,8 @@ import (
 )
 
 // MinSecretLen is the shortest secret New accepts without
-// WithShortSecretsAllowed: 16 bytes, 128 bits if they are random.
+// WithShortSecretsAllowed: 16 bytes, 128 bits if they are random. For a
+// scheme whose vendor hands out hex (SecretHex) it counts the decoded bytes.
 const MinSecretLen = 16
 
 // maxSecretFileLen bounds what ReadSecret reads: no real secret comes close,
@@ -76,4 +78,62 @@ func pathCause(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// A SecretForm says how a vendor hands out its secret, and so how New turns
+// the text a dashboard shows into the HMAC key. Almost every vendor keys with
+// the secret's bytes exactly as given, even when they look like hex or
+// base64; a few document a decoding step, and skipping it (or adding one)
+// yields signatures the vendor refuses.
+type SecretForm uint8
+
+const (
+	// SecretAsGiven (the zero value): the key is the secret's bytes as
+	// given, never decoded.
+	SecretAsGiven SecretForm = iota
+	// SecretHex: the secret is hex text, in either case, and the key is the
+	// bytes it decodes to, as Pylon's docs say ("the secret is a hex string
+	// and must be decoded"). An odd-length or non-hex secret is refused with
+	// ErrMalformedSecret rather than truncated, as Node's Buffer.from(s,
+	// "hex") would silently do; MinSecretLen applies to the decoded bytes.
+	SecretHex
+)
+
+func (f SecretForm) valid() bool { return f <= SecretHex }
+
+// String returns "as given" or "hex", as the CLI and diagnose print it.
+func (f SecretForm) String() string {
+	switch f {
+	case SecretAsGiven:
+		return "as given"
+	case SecretHex:
+		return "hex"
+	}
+	return fmt.Sprintf("SecretForm(%d)", uint8(f))
+}
+
+// keySecret replaces *secret, New's own copy, by the HMAC key it stands
+// for in form f, and checks the key's length. The hex text is cleared once
+// decoded, so only the key stays in memory.
+func keySecret(f SecretForm, secret *[]byte, allowShort bool) error {
+	if f == SecretHex && len(*secret) > 0 {
+		text := *secret
+		key := make([]byte, hex.DecodedLen(len(text)))
+		if _, err := hex.Decode(key, text); err != nil {
+			clear(key)
+			return hexSecretError(len(text), err)
+		}
+		clear(text)
+		*secret = key
+	}
+	return checkSecret(*secret, allowShort)
+}
+
+// hexSecretError words a hex decoding failure without the secret or the
+// offending byte: only which rule failed, and where.
+func hexSecretError(n int, err error) error {
+	if errors.Is(err, hex.ErrLength) {
+		return fmt.Errorf("%w: the vendor hands out hex and this secret has an odd number of characters (%d), so it is cut short or not hex", errMalformedSecret, n)
+	}
+	return fmt.Errorf("%w: the vendor hands out hex and this secret has a character other than 0-9, a-f, A-F (is it the hex text, with no spaces, quotes or 0x?)", errMalformedSecret)
 }

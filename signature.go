@@ -62,8 +62,8 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 		return nil, fmt.Errorf("%w: WithExpiryRequired, but scheme %q does not sign the expiry, so the option could not bind one", errInvalidOption, scheme.Name)
 	}
 	secrets := append([][]byte{append([]byte(nil), secret...)}, cfg.previous...)
-	for i, sec := range secrets {
-		if err := checkSecret(sec, cfg.allowShortSecrets); err != nil {
+	for i := range secrets {
+		if err := keySecret(scheme.SecretEncoding, &secrets[i], cfg.allowShortSecrets); err != nil {
 			if i > 0 {
 				return nil, fmt.Errorf("previous secret %d: %w", i, err)
 			}

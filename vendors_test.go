@@ -1,6 +1,7 @@
 package usersig
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -37,8 +38,9 @@ func vectorSigner(t testing.TB, v vendorVector, sc Scheme, now time.Time) *Signe
 	return newSigner(t, sc, v.Secret, opts...)
 }
 
-// loadVendorFiles reads the vectors the vendors' own snippets wrote
-// (internal/interop/vendors: Node, Python, Java), never Go.
+// loadVendorFiles reads the vectors the vendors' own code and samples wrote
+// (internal/interop/vendors: Node, Python, Java, Ruby, PHP, C# under Mono),
+// never Go.
 func loadVendorFiles(t testing.TB) map[string]vendorFile {
 	files, err := vendorvectors.Load("testdata/vendors")
 	require.NoError(t, err)
@@ -54,8 +56,13 @@ func TestVendorVectors(t *testing.T) {
 		require.NotEmpty(t, f.Vectors, name)
 		covered[sc.Name] = true
 		t.Run(name, func(t *testing.T) {
+			assert.NotContains(t, f.Generator, "go ", "vectors come from the vendor's language, never Go")
 			for _, v := range f.Vectors {
 				checkVendorVector(t, sc, v)
+				checkSampleDefect(t, sc, f, v)
+			}
+			for _, rs := range f.RefusedSecrets {
+				checkRefusedSecret(t, sc, rs)
 			}
 			for _, v := range f.Refused {
 				_, err := vectorSigner(t, v, sc, vendorNow).Sign(vectorIdentity(t, v))
@@ -65,6 +72,105 @@ func TestVendorVectors(t *testing.T) {
 	}
 	for _, sc := range Schemes() {
 		assert.True(t, covered[sc.Name], "no vendor vectors for %s", sc.Name)
+	}
+}
+
+// provenBy names, for each preset whose vendor's own code or documented
+// sample is not JavaScript, the languages testdata/vendors must hold it in,
+// as <preset>-<lang>.json: the README's "proven by" column.
+var provenBy = map[string][]string{
+	"helpshift":              {"python", "java"},
+	"helpshift-full-privacy": {"python", "java"},
+	"productfruits":          {"dotnet"},
+	"intercom":               {"ruby"},
+	"crisp":                  {"php"},
+	"helpscout":              {"ruby", "php"},
+	"front":                  {"ruby", "php"},
+	"chatwoot":               {"ruby"},
+	"magicbell":              {"ruby"},
+	"gleap":                  {"ruby", "php"},
+	"tawkto-visitor":         {"php"},
+	"talkjs":                 {"php"},
+}
+
+func TestVendorVectorsNative(t *testing.T) {
+	files := loadVendorFiles(t)
+	for preset, langs := range provenBy {
+		for _, lang := range langs {
+			f, ok := files[preset+"-"+lang]
+			if assert.True(t, ok, "no %s-%s.json: the vendor's own code is not run", preset, lang) {
+				assert.Equal(t, preset, f.Preset)
+				assert.NotEmpty(t, f.Generator)
+			}
+		}
+	}
+}
+
+// checkSampleDefect checks that where a vendor's sample differs from the
+// vendor's server behaviour, it differs in exactly the way the file says,
+// and that usersig gives the server behaviour (checkVendorVector).
+func checkSampleDefect(t *testing.T, sc Scheme, f vendorFile, v vendorVector) {
+	if v.SampleDefect == "" {
+		assert.Empty(t, v.SampleSignature, "%s: a sample output with no defect named", v.Name)
+		return
+	}
+	assert.NotEmpty(t, f.SampleDefects[v.SampleDefect], "%s: defect %q is not explained in the file", v.Name, v.SampleDefect)
+	cred := Credential{UserID: v.UserID, Email: v.Email, Expires: v.Expires}
+	switch v.SampleDefect {
+	case "ascii-secret": // .NET's Encoding.ASCII: '?' for each non-ASCII character of the key
+		mangled := v
+		mangled.Secret = asciiQuestionMarks(t, v.Secret)
+		require.NotEqual(t, v.Secret, mangled.Secret, v.Name)
+		got, err := vectorSigner(t, mangled, sc, vendorNow).SignCredential(cred)
+		require.NoError(t, err, v.Name)
+		assert.Equal(t, v.SampleSignature, got.Signature, "%s: the sample's output is the key with '?' substituted", v.Name)
+	case "empty-user-id": // intercom-rails: a present but empty user_id gives no user_hash
+		assert.Empty(t, v.SampleSignature, v.Name)
+		assert.Empty(t, v.UserID, v.Name)
+		assert.Equal(t, v.Email, v.Message, "%s: usersig signs the email", v.Name)
+	case "esc-js": // WordPress esc_js: a backslash before each single quote
+		assert.Equal(t, strings.ReplaceAll(v.Message, "'", `\'`), v.SampleMessage, v.Name)
+		cred.Email = v.SampleMessage
+		got, err := vectorSigner(t, v, sc, vendorNow).SignCredential(cred)
+		require.NoError(t, err, v.Name)
+		assert.Equal(t, v.SampleSignature, got.Signature, "%s: the plugin signed the escaped text", v.Name)
+	case "upper-hex": // TalkJS's PHP sample: strtoupper, which TalkJS accepts
+		assert.Equal(t, strings.ToUpper(v.Signature), v.SampleSignature, v.Name)
+		cred.Signature = v.SampleSignature
+		assert.ErrorIs(t, vectorSigner(t, v, sc, vendorNow).VerifyCredential(cred), ErrMalformedSignature,
+			"%s: the preset is strict lower-case hex", v.Name)
+	default:
+		t.Errorf("%s: unknown sampleDefect %q", v.Name, v.SampleDefect)
+	}
+}
+
+// asciiQuestionMarks is .NET's Encoding.ASCII.GetString(GetBytes(s)) for
+// text within the Basic Multilingual Plane: '?' for every non-ASCII
+// character. Outside it .NET replaces per UTF-16 unit, which no vector uses.
+func asciiQuestionMarks(t *testing.T, s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		require.LessOrEqual(t, r, rune(0xFFFF), "no vector has a secret outside the BMP")
+		if r > 0x7F {
+			r = '?'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func checkRefusedSecret(t *testing.T, sc Scheme, rs vendorvectors.RefusedSecret) {
+	_, err := New(sc, []byte(rs.Secret))
+	switch rs.Refusal {
+	case "malformed":
+		assert.ErrorIs(t, err, ErrMalformedSecret, rs.Name)
+	case "weak":
+		assert.ErrorIs(t, err, ErrWeakSecret, rs.Name)
+	default:
+		t.Errorf("%s: unknown refusal %q", rs.Name, rs.Refusal)
+	}
+	if err != nil {
+		assert.NotContains(t, err.Error(), rs.Secret, "%s: the error shows the secret", rs.Name)
 	}
 }
 
@@ -130,7 +236,8 @@ func flipChar(sig string) string {
 
 func TestSchemes(t *testing.T) {
 	want := []string{"engagespot", "proficient", "helpshift", "helpshift-full-privacy", "productfruits", "intercom",
-		"crisp", "helpscout", "front", "tawkto", "novu", "magicbell", "courier", "chatwoot", "gleap", "canny", "plain", "featurebase"}
+		"crisp", "helpscout", "front", "tawkto", "novu", "magicbell", "courier", "chatwoot", "gleap", "canny", "plain", "featurebase",
+		"tawkto-visitor", "pylon", "talkjs"}
 	var names []string
 	for _, sc := range Schemes() {
 		names = append(names, sc.Name)

@@ -71,3 +71,67 @@ func BenchmarkRejectOversized(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkIssueES256(b *testing.B) {
+	iss, _ := benchPair(b, OneSignal("bench-app"))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := iss.Token("uniqueUserId123"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyES256(b *testing.B) {
+	iss, v := benchPair(b, OneSignal("bench-app"))
+	tok, _ := iss.Token("uniqueUserId123")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := v.Verify(tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyRotationHS256: two keys, no key ids, a token under the
+// previous key: both keys are checked, then golang-jwt checks the match.
+func BenchmarkVerifyRotationHS256(b *testing.B) {
+	k := loadKeys(b)
+	p := Intercom()
+	iss, err := NewIssuer(p, k.secret, WithClock(fixedClock(t0)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := NewVerifier(p, k.otherSecret, WithClock(fixedClock(t0)), WithPreviousKeys(k.secret))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, _ := iss.Token("uniqueUserId123")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := v.Verify(tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyRotationRS256: as above with RSA keys.
+func BenchmarkVerifyRotationRS256(b *testing.B) {
+	k := loadKeys(b)
+	p := Knock()
+	iss, err := NewIssuer(p, k.rsaPriv, WithClock(fixedClock(t0)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := NewVerifier(p, k.otherPub, WithClock(fixedClock(t0)), WithPreviousKeys(k.rsaPub))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, _ := iss.Token("uniqueUserId123")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := v.Verify(tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -121,6 +121,11 @@ func ExampleProfileByName() {
 	// engagespot needs "apiKey"
 	// intercom needs ""
 	// knock needs ""
+	// magicbell needs "apiKey"
+	// onesignal needs "appId"
+	// streamchat needs ""
+	// suprsend needs "tenantId"
+	// talkjs needs "appId"
 	// zendesk needs "kid"
 	// zendesk/HS256 <nil>
 	// usertoken: invalid profile: profile engagespot needs its apiKey

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/usersig/usersig"
 )
 
 // MaxUserIDLen is the longest user id, in bytes, that an Issuer signs and a
@@ -19,7 +20,8 @@ const MaxUserIDLen = 512
 type Issuer struct {
 	profile Profile
 	method  jwt.SigningMethod
-	key     any // *rsa.PrivateKey or []byte (private copy)
+	key     any    // *rsa.PrivateKey, *ecdsa.PrivateKey or []byte (private copy)
+	kid     string // "kid" header: the Zendesk key id or WithKeyID
 	clock   func() time.Time
 	ttl     time.Duration
 	extra   map[string]json.RawMessage
@@ -30,13 +32,20 @@ type Issuer struct {
 //   - RS256 profiles (Engagespot, Knock, Braze): an RSA private key as PKCS#1
 //     ("RSA PRIVATE KEY") or PKCS#8 ("PRIVATE KEY") PEM, or base64 of such a
 //     PEM (Knock's format). At least 2048 bits, e = 65537.
-//   - HS256 profiles (Intercom, Zendesk, Drift): the shared secret, used as
-//     the exact bytes given (never base64- or hex-decoded, never trimmed),
-//     at least 32 bytes. A PEM is refused with [ErrWrongKeyType].
+//   - ES256 profiles (OneSignal, SuprSend): an EC P-256 private key as
+//     PKCS#8 ("PRIVATE KEY") or SEC 1 ("EC PRIVATE KEY") PEM, or base64 of
+//     such a PEM (SuprSend's single-line format). Other curves are refused
+//     with [ErrWrongKeyType].
+//   - HS256 profiles (Intercom, Zendesk, Drift, Stream Chat, TalkJS,
+//     MagicBell): the shared secret, used as the exact bytes given (never
+//     base64- or hex-decoded, never trimmed), at least 32 bytes. A PEM is
+//     refused with [ErrWrongKeyType].
 //
-// The key bytes are copied (RSA keys are parsed into fresh values), so the
-// caller may wipe or reuse its slice. Options: [WithClock], [WithTTL],
-// [WithClaims]. Errors wrap [ErrInvalidProfile], [ErrInvalidKey],
+// The key bytes are copied (RSA and EC keys are parsed into fresh values),
+// so the caller may wipe or reuse its slice. Options: [WithClock],
+// [WithTTL], [WithClaims], [WithKeyID]; the verifier-only options
+// ([WithLeeway], [WithPreviousKeys], [WithPreviousKey]) and a nil Option
+// are refused. Errors wrap [ErrInvalidProfile], [ErrInvalidKey],
 // [ErrWrongKeyType], [ErrWeakKey] or [ErrInvalidOption] and never contain
 // key material.
 //
@@ -56,22 +65,15 @@ func NewIssuer(p Profile, key []byte, opts ...Option) (*Issuer, error) {
 			return nil, fmt.Errorf("%w: WithClaims may not set %q, the %s profile owns it", ErrInvalidOption, name, p.name)
 		}
 	}
-	iss := &Issuer{profile: p, clock: cfg.clock, ttl: cfg.ttl, extra: cfg.extra}
-	switch p.alg {
-	case algRS256:
-		k, err := parseRSAPrivateKey(key)
-		if err != nil {
-			return nil, err
-		}
-		iss.method, iss.key = jwt.SigningMethodRS256, k
-	case algHS256:
-		k, err := hmacSecret(key)
-		if err != nil {
-			return nil, err
-		}
-		iss.method, iss.key = jwt.SigningMethodHS256, k
+	kid, err := p.keyID(cfg.kid)
+	if err != nil {
+		return nil, err
 	}
-	return iss, nil
+	method, k, err := signingKey(p.alg, key)
+	if err != nil {
+		return nil, err
+	}
+	return &Issuer{profile: p, method: method, key: k, kid: kid, clock: cfg.clock, ttl: cfg.ttl, extra: cfg.extra}, nil
 }
 
 // Profile returns the profile the Issuer signs for.
@@ -79,7 +81,8 @@ func (i *Issuer) Profile() Profile { return i.profile }
 
 // Token returns a signed compact JWT for userID with the profile's claims,
 // iat/exp from the Issuer's clock (seconds, truncated) and any WithClaims
-// extras. For Engagespot the sub claim is "user:"+userID.
+// extras. For Engagespot the sub claim is "user:"+userID; for OneSignal the
+// id goes into identity.external_id.
 //
 // userID must be non-empty, valid UTF-8 without control characters and at
 // most [MaxUserIDLen] bytes; it is signed exactly as given (no trimming or
@@ -99,18 +102,20 @@ func (i *Issuer) Token(userID string) (string, error) {
 		claims[k] = v
 	}
 	for _, f := range p.fixed {
-		claims[f.name] = f.value
+		if !f.ifPresent {
+			claimObject(claims, f.in)[f.name] = f.value
+		}
 	}
-	claims[p.subjectClaim] = p.subjectPrefix + userID
+	claimObject(claims, p.subjectIn)[p.subjectClaim] = p.subjectPrefix + userID
 	now := i.clock().Unix()
-	if p.iat {
+	if p.iat || p.issueIAT {
 		claims["iat"] = now
 	}
 	claims["exp"] = now + int64(i.ttl/time.Second)
 
 	tok := jwt.NewWithClaims(i.method, claims)
-	if p.kid != "" {
-		tok.Header["kid"] = p.kid
+	if i.kid != "" {
+		tok.Header["kid"] = i.kid
 	}
 	s, err := tok.SignedString(i.key)
 	if err != nil {
@@ -122,11 +127,27 @@ func (i *Issuer) Token(userID string) (string, error) {
 	return s, nil
 }
 
+// claimObject returns the object claim named in, creating it, or claims
+// itself for in == "".
+func claimObject(claims jwt.MapClaims, in string) map[string]any {
+	if in == "" {
+		return claims
+	}
+	obj, ok := claims[in].(map[string]any)
+	if !ok {
+		obj = map[string]any{}
+		claims[in] = obj
+	}
+	return obj
+}
+
+var errEmptyUserID = &bothError{msg: ErrInvalidUserID.Error() + ": empty", mine: ErrInvalidUserID, theirs: usersig.ErrMissingIdentity}
+
 // checkUserID applies the user-id rules shared by Issuer and Verifier.
 func checkUserID(id string) error {
 	switch {
 	case id == "":
-		return fmt.Errorf("%w: empty", ErrInvalidUserID)
+		return errEmptyUserID
 	case len(id) > MaxUserIDLen:
 		return fmt.Errorf("%w: longer than %d bytes", ErrInvalidUserID, MaxUserIDLen)
 	case !utf8.ValidString(id):

@@ -2,12 +2,17 @@ package usertoken
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"fmt"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/usersig/usersig"
 )
 
 // Key policy.
@@ -90,8 +95,8 @@ func pemBlock(data []byte) (*pem.Block, error) {
 	if !bytes.HasPrefix(trimmed, []byte("-----BEGIN")) {
 		dec, err := decodeBase64Loose(trimmed)
 		if err != nil || !bytes.HasPrefix(bytes.TrimSpace(dec), []byte("-----BEGIN")) {
-			// Most likely a shared secret given to an RS256 profile.
-			return nil, fmt.Errorf("%w: RS256 needs an RSA key as PEM or base64 of PEM, got neither", ErrWrongKeyType)
+			// Most likely a shared secret given to an RS256 or ES256 profile.
+			return nil, fmt.Errorf("%w: RS256 and ES256 need a key as PEM or base64 of PEM, got neither", ErrWrongKeyType)
 		}
 		trimmed = bytes.TrimSpace(dec)
 	}
@@ -150,6 +155,8 @@ func parseRSAPrivateKey(data []byte) (*rsa.PrivateKey, error) {
 		return nil, fmt.Errorf("%w: a public key cannot sign; give the private key", ErrWrongKeyType)
 	case "EC PRIVATE KEY", "OPENSSH PRIVATE KEY":
 		return nil, fmt.Errorf("%w: PEM type %q, need an RSA private key", ErrWrongKeyType, block.Type)
+	case "CERTIFICATE":
+		return nil, fmt.Errorf("%w: a certificate cannot sign; give the private key", ErrWrongKeyType)
 	default:
 		return nil, fmt.Errorf("%w: PEM type %q, need an RSA private key", ErrInvalidKey, block.Type)
 	}
@@ -204,13 +211,166 @@ func parseRSAPublicKey(data []byte) (*rsa.PublicKey, error) {
 
 // hmacSecret applies the secret policy and returns a private copy of the
 // secret. The bytes are used exactly as given: never trimmed, base64- or
-// hex-decoded.
+// hex-decoded. The refusals also match the core's ErrEmptySecret and
+// ErrWeakSecret, which mean the same thing; the bound is stricter than the
+// core's usersig.MinSecretLen because RFC 7518 section 3.2 asks for a key of
+// at least the hash size for HS256.
 func hmacSecret(secret []byte) ([]byte, error) {
 	if looksLikePEM(secret) {
 		return nil, fmt.Errorf("%w: HS256 needs the shared secret, not a PEM key", ErrWrongKeyType)
 	}
-	if len(secret) < MinHMACSecretLen {
-		return nil, fmt.Errorf("%w: HMAC secret has %d bytes, need at least %d", ErrWeakKey, len(secret), MinHMACSecretLen)
+	switch {
+	case len(secret) == 0:
+		return nil, errEmptySecret
+	case len(secret) < MinHMACSecretLen:
+		return nil, &bothError{
+			msg:  fmt.Sprintf("%v: HMAC secret has %d bytes, need at least %d", ErrWeakKey, len(secret), MinHMACSecretLen),
+			mine: ErrWeakKey, theirs: usersig.ErrWeakSecret,
+		}
 	}
 	return bytes.Clone(secret), nil
+}
+
+var errEmptySecret = &bothError{msg: ErrWeakKey.Error() + ": HMAC secret is empty", mine: ErrWeakKey, theirs: usersig.ErrEmptySecret}
+
+// GenerateECKeyPair generates a fresh EC P-256 key pair from crypto/rand for
+// the ES256 profiles (OneSignal, SuprSend) and returns the private key as
+// PKCS#8 PEM ("PRIVATE KEY") and the public key as PKIX PEM ("PUBLIC KEY").
+//
+// Security: privatePEM is unencrypted; write it with mode 0600 and never log
+// it. The vendors generate the pair in their consoles and keep the public
+// half; use this for tests and for your own verifiers.
+func GenerateECKeyPair() (privatePEM, publicPEM []byte, err error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, fmt.Errorf("usertoken: generating EC key: %w", err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("usertoken: encoding private key: %w", err)
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		return nil, nil, fmt.Errorf("usertoken: encoding public key: %w", err)
+	}
+	privatePEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	publicPEM = pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
+	return privatePEM, publicPEM, nil
+}
+
+// checkECPublic applies the key policy to an EC public key: ES256 is
+// ECDSA over P-256 (RFC 7518 section 3.4), any other curve is the wrong key.
+func checkECPublic(pub *ecdsa.PublicKey) error {
+	if pub.Curve != elliptic.P256() {
+		return fmt.Errorf("%w: EC key on curve %s, ES256 needs P-256", ErrWrongKeyType, pub.Curve.Params().Name)
+	}
+	return nil
+}
+
+// parseECPrivateKey parses a SEC 1 ("EC PRIVATE KEY") or PKCS#8 ("PRIVATE
+// KEY") PEM, or base64 of either (SuprSend's single-line format), and
+// applies the key policy.
+func parseECPrivateKey(data []byte) (*ecdsa.PrivateKey, error) {
+	block, err := pemBlock(data)
+	if err != nil {
+		return nil, err
+	}
+	var key *ecdsa.PrivateKey
+	switch block.Type {
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: bad SEC 1 EC private key", ErrInvalidKey)
+		}
+	case "PRIVATE KEY":
+		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: bad PKCS#8 private key", ErrInvalidKey)
+		}
+		ek, ok := k.(*ecdsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("%w: PKCS#8 key is %T, need EC P-256", ErrWrongKeyType, k)
+		}
+		key = ek
+	case "PUBLIC KEY":
+		return nil, fmt.Errorf("%w: a public key cannot sign; give the private key", ErrWrongKeyType)
+	case "RSA PRIVATE KEY", "RSA PUBLIC KEY", "OPENSSH PRIVATE KEY", "CERTIFICATE":
+		return nil, fmt.Errorf("%w: PEM type %q, need an EC P-256 private key", ErrWrongKeyType, block.Type)
+	default:
+		return nil, fmt.Errorf("%w: PEM type %q, need an EC P-256 private key", ErrInvalidKey, block.Type)
+	}
+	if err := checkECPublic(&key.PublicKey); err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+// parseECPublicKey parses a PKIX ("PUBLIC KEY") PEM, or base64 of one, and
+// applies the key policy. A private key PEM is accepted too and its public
+// half is used, as for RSA.
+func parseECPublicKey(data []byte) (*ecdsa.PublicKey, error) {
+	block, err := pemBlock(data)
+	if err != nil {
+		return nil, err
+	}
+	var pub *ecdsa.PublicKey
+	switch block.Type {
+	case "PUBLIC KEY":
+		k, err := x509.ParsePKIXPublicKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: bad PKIX public key", ErrInvalidKey)
+		}
+		ek, ok := k.(*ecdsa.PublicKey)
+		if !ok {
+			return nil, fmt.Errorf("%w: public key is %T, need EC P-256", ErrWrongKeyType, k)
+		}
+		pub = ek
+	case "EC PRIVATE KEY", "PRIVATE KEY", "RSA PRIVATE KEY", "OPENSSH PRIVATE KEY":
+		priv, err := parseECPrivateKey(data)
+		if err != nil {
+			return nil, err
+		}
+		pub = &priv.PublicKey
+	case "RSA PUBLIC KEY":
+		return nil, fmt.Errorf("%w: PEM type %q, need an EC P-256 public key", ErrWrongKeyType, block.Type)
+	case "CERTIFICATE":
+		return nil, fmt.Errorf("%w: certificates are not accepted; extract the public key", ErrInvalidKey)
+	default:
+		return nil, fmt.Errorf("%w: PEM type %q, need an EC P-256 public key", ErrInvalidKey, block.Type)
+	}
+	if err := checkECPublic(pub); err != nil {
+		return nil, err
+	}
+	return pub, nil
+}
+
+// signingKey parses key for signing under alg and returns the golang-jwt
+// method with the key object it takes.
+func signingKey(alg string, key []byte) (jwt.SigningMethod, any, error) {
+	switch alg {
+	case algRS256:
+		k, err := parseRSAPrivateKey(key)
+		return jwt.SigningMethodRS256, k, err
+	case algES256:
+		k, err := parseECPrivateKey(key)
+		return jwt.SigningMethodES256, k, err
+	default:
+		k, err := hmacSecret(key)
+		return jwt.SigningMethodHS256, k, err
+	}
+}
+
+// verifyingKey parses key for verifying under alg, as signingKey does.
+func verifyingKey(alg string, key []byte) (jwt.SigningMethod, any, error) {
+	switch alg {
+	case algRS256:
+		k, err := parseRSAPublicKey(key)
+		return jwt.SigningMethodRS256, k, err
+	case algES256:
+		k, err := parseECPublicKey(key)
+		return jwt.SigningMethodES256, k, err
+	default:
+		k, err := hmacSecret(key)
+		return jwt.SigningMethodHS256, k, err
+	}
 }

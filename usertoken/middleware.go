@@ -3,28 +3,101 @@ package usertoken
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/usersig/usersig/internal/refusal"
+	"github.com/usersig/usersig/sighttp"
 )
 
-// ctxKey is the unexported type of the context key holding the user id, so
-// no other package can read or forge it except through UserIDFromContext.
+// ctxKey is the unexported type of the context key holding what the
+// middleware verified, so no other package can read or forge it except
+// through UserIDFromContext and ClaimsFromContext.
 type ctxKey struct{}
+
+// ctxValue is what the middleware stores for the handler.
+type ctxValue struct {
+	id     string
+	claims jwt.MapClaims
+}
 
 // UserIDFromContext returns the user id that [Middleware] verified for this
 // request. ok is false when the request did not pass through the middleware.
 func UserIDFromContext(ctx context.Context) (userID string, ok bool) {
-	userID, ok = ctx.Value(ctxKey{}).(string)
-	return userID, ok
+	v, ok := ctx.Value(ctxKey{}).(*ctxValue)
+	if !ok {
+		return "", false
+	}
+	return v.id, true
 }
 
-// MiddlewareOption configures [Middleware].
+// ClaimsFromContext returns a copy of the claims of the token that
+// [Middleware] verified for this request: every claim of the payload,
+// decoded from JSON (numbers are float64, objects map[string]any), including
+// those the profile does not check (Intercom's email, OneSignal's
+// subscriptions). The copy is deep: changing it changes nothing another
+// handler sees. ok is false when the request did not pass through the
+// middleware.
+//
+// Security: only the profile's own claims (the user id, exp, the fixed
+// values) were checked; any other claim is whatever the key holder signed.
+func ClaimsFromContext(ctx context.Context) (map[string]any, bool) {
+	v, ok := ctx.Value(ctxKey{}).(*ctxValue)
+	if !ok {
+		return nil, false
+	}
+	return deepCopy(v.claims).(map[string]any), true
+}
+
+// deepCopy copies the JSON-decoded value x.
+func deepCopy(x any) any {
+	switch t := x.(type) {
+	case jwt.MapClaims:
+		return deepCopy(map[string]any(t))
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = deepCopy(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = deepCopy(e)
+		}
+		return out
+	default:
+		return x
+	}
+}
+
+// The errors of the request layer, given to the error handler besides the
+// Verifier's. Like them they wrap this package's sentinels and, where the
+// meaning matches, the core's: a missing token is sighttp.ErrNoSignature, a
+// repeated header or several tokens in one is sighttp.ErrMalformedCredential.
+var (
+	// ErrNoToken: the request carries no token (no header, or an empty
+	// one). Also sighttp.ErrNoSignature.
+	ErrNoToken error = &coreSentinel{"usertoken: request has no token", sighttp.ErrNoSignature}
+
+	errDuplicateHeader = &bothError{msg: ErrMalformed.Error() + ": token header sent more than once", mine: ErrMalformed, theirs: sighttp.ErrMalformedCredential}
+	errNotBearer       = &bothError{msg: ErrMalformed.Error() + ": Authorization scheme is not Bearer", mine: ErrMalformed, theirs: sighttp.ErrMalformedCredential}
+	errSeveralTokens   = &bothError{msg: ErrMalformed.Error() + ": several tokens or trailing data in the header", mine: ErrMalformed, theirs: sighttp.ErrMalformedCredential}
+	errHeaderTooLarge  = fmt.Errorf("%w: token header over the size limit", ErrTokenTooLarge)
+)
+
+// MiddlewareOption configures [Middleware]. A nil MiddlewareOption makes
+// Middleware panic at construction, as sighttp's middleware does: a
+// configuration mistake must not reach the first request.
 type MiddlewareOption func(*mwConfig)
 
 type mwConfig struct {
-	header string
-	logger *slog.Logger
+	header  string
+	logger  *slog.Logger
+	onError func(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // WithHeader makes the middleware read the raw token from the named header
@@ -38,133 +111,167 @@ func WithHeader(name string) MiddlewareOption {
 	}
 }
 
-// WithLogger makes the middleware log each rejection at Info level with a
-// short reason ("missing", "duplicated", "malformed", "too_large",
-// "bad_signature", "expired", "not_yet_valid", "wrong_claims"). The token,
-// the key and the request URL are never logged. A nil logger disables
-// logging (the default).
+// WithLogger makes the middleware log, at Info level:
+//
+//   - each refusal, message "usertoken: request rejected", with reason (the
+//     words sighttp logs: "missing", "duplicate", "oversized", "malformed",
+//     "invalid" for a bad signature, "expired", "not-yet-valid",
+//     "wrong-claims"), profile and method;
+//   - each token accepted under a previous key ([WithPreviousKeys],
+//     [WithPreviousKey]), message "usertoken: token verified under a
+//     previous key", with key ("previous-N", N counting the previous keys
+//     in the order given, or "kid:<id>"), profile and method, so an
+//     operator can tell when an old key is unused and can be dropped.
+//
+// The token, the key, the claims and the request URL are never logged. A
+// nil logger disables logging (the default), as in every package of this
+// module.
 func WithLogger(l *slog.Logger) MiddlewareOption {
 	return func(c *mwConfig) { c.logger = l }
 }
 
-// unauthorizedBody is the whole answer to every rejected request: it does
-// not say which check failed.
-const unauthorizedBody = `{"error":"unauthorized"}` + "\n"
+// WithErrorHandler sets what answers a refused request. It receives an
+// error wrapping one of this package's sentinels: [ErrNoToken],
+// [ErrTokenTooLarge], [ErrMalformed], or any verification error of
+// [Verifier.Verify]; test them with errors.Is (the core's sentinels match
+// too, see errors.go). It must write a response; the next handler is never
+// called after a refusal.
+//
+// Tell the client as little as the default does, and never write
+// err.Error() to the response. Default: status 401, body
+// {"error":"unauthorized"}, Content-Type application/json, Cache-Control
+// no-store, X-Content-Type-Options nosniff (the answer sighttp gives), plus
+// "WWW-Authenticate: Bearer" when the token is read from Authorization. A
+// nil handler panics at construction.
+func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) MiddlewareOption {
+	return func(c *mwConfig) {
+		if h == nil {
+			panic("usertoken: WithErrorHandler(nil)")
+		}
+		c.onError = h
+	}
+}
 
 // Middleware returns net/http middleware that admits a request only if it
 // carries exactly one token that v accepts, and then passes the verified
-// user id to next in the request context (see [UserIDFromContext]).
+// user id and claims to next in the request context (see
+// [UserIDFromContext] and [ClaimsFromContext]).
 //
 // By default the token is read from "Authorization: Bearer <token>" (scheme
 // case-insensitive); [WithHeader] names another header holding the bare
 // token. A missing, empty or repeated header, a wrong scheme, or any
 // verification failure (malformed, too large, bad signature, expired, wrong
-// claims) gets the same answer: status 401, Content-Type application/json,
-// Cache-Control no-store, body {"error":"unauthorized"} (plus
-// "WWW-Authenticate: Bearer" for the Authorization header); next is not
-// called. Use [WithLogger] to see why requests were refused.
+// claims) gets the same answer, the error handler's ([WithErrorHandler];
+// by default a 401 {"error":"unauthorized"}); next is not called. Use
+// [WithLogger] to see why requests were refused.
 //
 // Security: this authenticates the bearer of a token, not the client; serve
-// it only over TLS. v must not be nil (Middleware panics at construction).
+// it only over TLS. v must not be nil and no option may be nil (Middleware
+// panics at construction).
 func Middleware(v *Verifier, opts ...MiddlewareOption) func(http.Handler) http.Handler {
 	if v == nil {
 		panic("usertoken: Middleware needs a non-nil *Verifier")
 	}
 	cfg := mwConfig{header: "Authorization"}
 	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+		if o == nil {
+			panic("usertoken: nil MiddlewareOption")
 		}
+		o(&cfg)
 	}
 	if cfg.header == "" {
 		cfg.header = "Authorization"
 	}
 	bearer := cfg.header == "Authorization"
+	if cfg.onError == nil {
+		cfg.onError = func(w http.ResponseWriter, _ *http.Request, _ error) {
+			if bearer {
+				w.Header().Set("WWW-Authenticate", "Bearer")
+			}
+			refusal.WriteUnauthorized(w)
+		}
+	}
 
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			token, reason := extractToken(r.Header, cfg.header, bearer)
-			var id string
-			if reason == "" {
-				var err error
-				if id, err = v.Verify(token); err != nil {
-					reason = rejectReason(err)
-				}
+			token, err := extractToken(r.Header, cfg.header, bearer)
+			var res verified
+			if err == nil {
+				res, err = v.verify(token)
 			}
-			if reason != "" {
+			if err != nil {
 				if cfg.logger != nil {
 					cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "usertoken: request rejected",
-						slog.String("reason", reason),
+						slog.String("reason", rejectReason(err)),
 						slog.String("profile", v.profile.name),
 						slog.String("method", r.Method))
 				}
-				unauthorized(w, bearer)
+				cfg.onError(w, r, err)
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
+			if res.key != 0 && cfg.logger != nil {
+				cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "usertoken: token verified under a previous key",
+					slog.String("key", v.keys[res.key].label),
+					slog.String("profile", v.profile.name),
+					slog.String("method", r.Method))
+			}
+			ctx := context.WithValue(r.Context(), ctxKey{}, &ctxValue{id: res.id, claims: res.claims})
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }
 
-// extractToken returns the token, or a non-empty rejection reason.
-func extractToken(h http.Header, name string, bearer bool) (token, reason string) {
+// extractToken returns the token, or the reason there is none.
+func extractToken(h http.Header, name string, bearer bool) (string, error) {
 	vals := h.Values(name)
 	switch {
 	case len(vals) == 0:
-		return "", "missing"
+		return "", ErrNoToken
 	case len(vals) > 1:
-		return "", "duplicated"
+		return "", errDuplicateHeader
 	}
 	val := strings.TrimSpace(vals[0])
 	if len(val) > MaxTokenSize+len("Bearer ") {
-		return "", "too_large"
+		return "", errHeaderTooLarge
 	}
 	if bearer {
 		scheme, rest, ok := strings.Cut(val, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			return "", "malformed"
+			return "", errNotBearer
 		}
 		val = strings.TrimLeft(rest, " ")
 	}
 	if val == "" {
-		return "", "missing"
+		return "", ErrNoToken
 	}
 	if strings.ContainsAny(val, " ,\t") {
 		// Several tokens folded into one header, or trailing junk.
-		return "", "malformed"
+		return "", errSeveralTokens
 	}
-	return val, ""
+	return val, nil
 }
 
-// rejectReason names the verification failure for the log.
+// rejectReason names the failure for the log, in the words of
+// internal/refusal that sighttp logs too.
 func rejectReason(err error) string {
 	switch {
+	case errors.Is(err, ErrNoToken):
+		return refusal.Missing
+	case errors.Is(err, errDuplicateHeader):
+		return refusal.Duplicate
 	case errors.Is(err, ErrTokenTooLarge):
-		return "too_large"
+		return refusal.Oversized
 	case errors.Is(err, ErrMalformed):
-		return "malformed"
+		return refusal.Malformed
 	case errors.Is(err, ErrBadSignature):
-		return "bad_signature"
+		return refusal.Invalid
 	case errors.Is(err, ErrExpired):
-		return "expired"
+		return refusal.Expired
 	case errors.Is(err, ErrNotYetValid):
-		return "not_yet_valid"
+		return refusal.NotYetValid
 	case errors.Is(err, ErrWrongClaims):
-		return "wrong_claims"
+		return refusal.WrongClaims
 	default:
-		return "rejected"
+		return refusal.Error
 	}
-}
-
-// unauthorized writes the uniform 401 answer.
-func unauthorized(w http.ResponseWriter, bearer bool) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	if bearer {
-		h.Set("WWW-Authenticate", `Bearer`)
-	}
-	w.WriteHeader(http.StatusUnauthorized)
-	_, _ = w.Write([]byte(unauthorizedBody))
 }

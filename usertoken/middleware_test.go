@@ -62,15 +62,15 @@ func TestMiddleware(t *testing.T) {
 		"missing":               {http.Header{}, "missing"},
 		"empty":                 {http.Header{"Authorization": {""}}, "malformed"},
 		"bearer without token":  {http.Header{"Authorization": {"Bearer "}}, "malformed"},
-		"duplicated header":     {http.Header{"Authorization": {"Bearer " + tok, "Bearer " + tok}}, "duplicated"},
+		"duplicated header":     {http.Header{"Authorization": {"Bearer " + tok, "Bearer " + tok}}, "duplicate"},
 		"basic scheme":          {http.Header{"Authorization": {"Basic " + tok}}, "malformed"},
 		"no scheme":             {http.Header{"Authorization": {tok}}, "malformed"},
 		"two tokens in one":     {http.Header{"Authorization": {"Bearer " + tok + ", " + tok}}, "malformed"},
 		"malformed":             {http.Header{"Authorization": {"Bearer abc.def"}}, "malformed"},
 		"expired":               {http.Header{"Authorization": {"Bearer " + expired}}, "expired"},
-		"bad signature":         {http.Header{"Authorization": {"Bearer " + parts[0] + "." + parts[1] + "." + truncSig(t, parts[2])}}, "bad_signature"},
-		"oversized (1 MiB)":     {http.Header{"Authorization": {"Bearer " + strings.Repeat("A", 1<<20)}}, "too_large"},
-		"oversized just beyond": {http.Header{"Authorization": {"Bearer " + strings.Repeat("A", MaxTokenSize+1)}}, "too_large"},
+		"bad signature":         {http.Header{"Authorization": {"Bearer " + parts[0] + "." + parts[1] + "." + truncSig(t, parts[2])}}, "invalid"},
+		"oversized (1 MiB)":     {http.Header{"Authorization": {"Bearer " + strings.Repeat("A", 1<<20)}}, "oversized"},
+		"oversized just beyond": {http.Header{"Authorization": {"Bearer " + strings.Repeat("A", MaxTokenSize+1)}}, "oversized"},
 	}
 	for name, c := range rejects {
 		called = 0
@@ -98,7 +98,7 @@ func TestMiddlewareCustomHeader(t *testing.T) {
 	require.NoError(t, err)
 
 	var got string
-	h := Middleware(v, WithHeader("x-knock-user-token"), nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := Middleware(v, WithHeader("x-knock-user-token"))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, _ = UserIDFromContext(r.Context())
 	}))
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -132,4 +132,13 @@ func TestUserIDFromContext(t *testing.T) {
 	_, ok = UserIDFromContext(ctx)
 	assert.False(t, ok)
 	assert.Panics(t, func() { Middleware(nil) })
+}
+
+func TestMiddlewareOptionsPanicOnNil(t *testing.T) {
+	k := loadKeys(t)
+	v, err := NewVerifier(Knock(), k.rsaPub)
+	require.NoError(t, err)
+	assert.Panics(t, func() { Middleware(v, nil) }, "nil MiddlewareOption")
+	assert.Panics(t, func() { Middleware(v, WithErrorHandler(nil)) })
+	assert.NotPanics(t, func() { Middleware(v, WithLogger(nil)) }, "WithLogger(nil) turns logging off")
 }

@@ -1,6 +1,7 @@
 package usertoken
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -18,6 +19,12 @@ const (
 	// MaxTokenSize is the longest token, in bytes, that a Verifier parses
 	// and that an Issuer produces.
 	MaxTokenSize = 8 << 10
+	// MaxKeys is the most keys a Verifier holds: the current one and up to
+	// MaxKeys-1 previous ones. Each key can cost one signature check per
+	// token, so the number is bounded.
+	MaxKeys = 8
+	// MaxKeyIDLen bounds a key id ([WithKeyID], [WithPreviousKey]).
+	MaxKeyIDLen = 256
 )
 
 // role says which constructor an option is applied by.
@@ -30,17 +37,34 @@ const (
 
 // config collects option values for either constructor.
 type config struct {
-	role   role
-	clock  func() time.Time
-	ttl    time.Duration
-	leeway time.Duration
-	extra  map[string]json.RawMessage
+	role     role
+	clock    func() time.Time
+	ttl      time.Duration
+	leeway   time.Duration
+	extra    map[string]json.RawMessage
+	kid      string
+	previous []previousKey
+}
+
+// previousKey is a key given by WithPreviousKeys (id "") or WithPreviousKey.
+type previousKey struct {
+	id  string
+	key []byte // private copy
 }
 
 // Option configures [NewIssuer] or [NewVerifier]. An option that does not
-// apply to the constructor it is given to (for example [WithLeeway] to
-// NewIssuer) makes the constructor fail with [ErrInvalidOption] rather than
-// being silently ignored.
+// apply to the constructor it is given to (for example [WithLeeway] or
+// [WithPreviousKeys] to NewIssuer) makes the constructor fail with
+// [ErrInvalidOption] rather than being silently ignored, and so does a nil
+// Option.
+//
+// Design note: the issuer and the verifier share this one option type
+// rather than having types of their own (golang-jwt's TokenOption and
+// ParserOption). [WithClock] and [WithKeyID] apply to both, Option is part
+// of the v1 signatures of NewIssuer and NewVerifier, and a misplaced option
+// is refused at construction, on the first run of the program, with an
+// error naming it: a second type would move that refusal to compile time at
+// the price of breaking every caller that builds an []Option.
 type Option func(*config) error
 
 // WithClock sets the clock used for iat/exp when issuing and for exp/nbf
@@ -120,6 +144,83 @@ func WithClaims(claims map[string]any) Option {
 		}
 		return nil
 	}
+}
+
+// WithKeyID names the key. On [NewIssuer] every token carries the header
+// "kid": kid, so a verifier holding several keys can pick the right one. On
+// [NewVerifier] it is the id of the current key (see [WithPreviousKey] for
+// the previous ones and [Verifier.Verify] for how ids select keys). Not for
+// Zendesk, whose profile already names the key (Zendesk(kid) is the id of
+// the current key): refused there with [ErrInvalidOption]. kid must be
+// non-empty, printable ASCII, at most [MaxKeyIDLen] bytes. Default: no id.
+//
+// A key id is not a secret: it travels in every token header.
+func WithKeyID(kid string) Option {
+	return func(c *config) error {
+		if err := checkKeyID(kid); err != nil {
+			return err
+		}
+		c.kid = kid
+		return nil
+	}
+}
+
+// WithPreviousKeys adds keys a [Verifier] still accepts while a new one is
+// rolled out (key rotation): tokens signed under the current key or any of
+// these verify. Verifier only ([NewIssuer] refuses it: an issuer signs with
+// one key). Each key is parsed, held to the same policy and copied like the
+// current key (RSA >= 2048 bits with e = 65537, P-256 for ES256, HMAC
+// secrets >= 32 bytes), so a refusal wraps the same sentinels. These keys
+// have no id; see [WithPreviousKey] to give one. At most [MaxKeys] keys in
+// all; at least one key per call. Default: none.
+//
+// The middleware logs which key verified each token accepted under a
+// previous key (never telling the client), so an operator sees when the old
+// key is no longer used and can be dropped.
+func WithPreviousKeys(keys ...[]byte) Option {
+	return func(c *config) error {
+		if c.role != roleVerifier {
+			return fmt.Errorf("%w: WithPreviousKeys applies to NewVerifier only (an issuer signs with one key)", ErrInvalidOption)
+		}
+		if len(keys) == 0 {
+			return fmt.Errorf("%w: WithPreviousKeys without a key", ErrInvalidOption)
+		}
+		for _, k := range keys {
+			c.previous = append(c.previous, previousKey{key: bytes.Clone(k)})
+		}
+		return nil
+	}
+}
+
+// WithPreviousKey adds one previous key with its key id kid, as
+// [WithPreviousKeys] does for keys without one. Verifier only. kid follows
+// the rules of [WithKeyID] and must differ from every other key id of the
+// Verifier. This is how a Zendesk verifier keeps accepting the old key's
+// tokens: Zendesk(newKid) with WithPreviousKey(oldKid, oldSecret).
+func WithPreviousKey(kid string, key []byte) Option {
+	return func(c *config) error {
+		if c.role != roleVerifier {
+			return fmt.Errorf("%w: WithPreviousKey applies to NewVerifier only (an issuer signs with one key)", ErrInvalidOption)
+		}
+		if err := checkKeyID(kid); err != nil {
+			return err
+		}
+		c.previous = append(c.previous, previousKey{id: kid, key: bytes.Clone(key)})
+		return nil
+	}
+}
+
+// checkKeyID applies the key-id rules.
+func checkKeyID(kid string) error {
+	if kid == "" || len(kid) > MaxKeyIDLen {
+		return fmt.Errorf("%w: key id empty or longer than %d bytes", ErrInvalidOption, MaxKeyIDLen)
+	}
+	for i := 0; i < len(kid); i++ {
+		if kid[i] < 0x21 || kid[i] > 0x7e {
+			return fmt.Errorf("%w: key id must be printable ASCII without spaces", ErrInvalidOption)
+		}
+	}
+	return nil
 }
 
 // newConfig applies opts for the given role over the defaults.

@@ -10,6 +10,7 @@ import (
 const (
 	algRS256 = "RS256"
 	algHS256 = "HS256"
+	algES256 = "ES256"
 )
 
 // expPolicy says whether a profile's tokens must carry exp.
@@ -26,25 +27,33 @@ const (
 )
 
 // fixedClaim is a string claim whose value is fixed by the profile
-// (Engagespot's apiKey, Zendesk's scope).
+// (Engagespot's apiKey, Zendesk's scope, TalkJS's iss). in names the object
+// claim holding it ("" for a top-level claim; SuprSend's scope.tenant_id).
+// An ifPresent claim is not issued and is checked only when the token
+// carries it.
 type fixedClaim struct {
 	name, value string
+	in          string
+	ifPresent   bool
 }
 
 // Profile describes one vendor's user-token format: the signing algorithm,
 // the claim that carries the user id, the claims whose values are fixed, and
 // the header fields. Profiles are immutable values; build them with
-// [Engagespot], [Knock], [Braze], [Intercom], [Zendesk], [Drift] or
+// [Engagespot], [Knock], [Braze], [Intercom], [Zendesk], [Drift],
+// [StreamChat], [TalkJS], [MagicBell], [OneSignal], [SuprSend] or
 // [ProfileByName]. The zero Profile is invalid: [NewIssuer] and
 // [NewVerifier] refuse it with [ErrInvalidProfile].
 type Profile struct {
 	name          string
 	alg           string
 	subjectClaim  string       // claim carrying the user id
+	subjectIn     string       // object claim holding subjectClaim ("" = top level)
 	subjectPrefix string       // prefix before the id inside subjectClaim
 	fixed         []fixedClaim // claims with profile-fixed string values
 	kid           string       // required "kid" header value ("" = none)
 	iat           bool         // issue and require iat
+	issueIAT      bool         // issue iat without requiring it
 	exp           expPolicy
 	source        string
 	invalid       string // non-empty: why the profile cannot be used
@@ -59,8 +68,8 @@ type Profile struct {
 // sub starts with "user:"; [Verifier.Verify] returns the id without the
 // prefix.
 //
-// Source: Engagespot docs, "Authentication / Secure mode", manual
-// generation section (project seed 001).
+// Source: Engagespot docs, "Authentication" (In-App Inbox, secure mode),
+// https://docs.engagespot.co/docs/features/in-app-inbox/authentication
 //
 // An empty apiKey yields an invalid profile (refused by the constructors).
 // The apiKey is not a secret (it is shipped to browsers); the signing key is.
@@ -70,10 +79,10 @@ func Engagespot(apiKey string) Profile {
 		alg:           algRS256,
 		subjectClaim:  "sub",
 		subjectPrefix: "user:",
-		fixed:         []fixedClaim{{"apiKey", apiKey}},
+		fixed:         []fixedClaim{{name: "apiKey", value: apiKey}},
 		iat:           true,
 		exp:           expRequired,
-		source:        "Engagespot docs, secure mode (seed 001)",
+		source:        "Engagespot docs, In-App Inbox Authentication (docs.engagespot.co/docs/features/in-app-inbox/authentication)",
 	}
 	if apiKey == "" {
 		p.invalid = "engagespot profile needs the Engagespot API key"
@@ -147,7 +156,7 @@ func Zendesk(keyID string) Profile {
 		name:         "zendesk",
 		alg:          algHS256,
 		subjectClaim: "external_id",
-		fixed:        []fixedClaim{{"scope", "user"}},
+		fixed:        []fixedClaim{{name: "scope", value: "user"}},
 		kid:          keyID,
 		exp:          expOptional,
 		source:       "support.zendesk.com/hc/en-us/articles/4411666638746",
@@ -174,18 +183,173 @@ func Drift() Profile {
 	}
 }
 
+// StreamChat is Stream Chat's user token: HS256 keyed with the app's API
+// secret, claims {"user_id": <id>} with exp and iat optional, exactly as
+// stream-chat-go's Client.CreateToken makes them (exp and iat are added
+// only when given). The Issuer sets exp (default TTL) and iat; the Verifier
+// accepts Stream's own {"user_id"}-only tokens and enforces exp and iat
+// when present. The front end calls client.connectUser(user, token).
+//
+// Source: github.com/GetStream/stream-chat-go client.go, CreateToken and
+// createToken (commit 8b205703dd11720abcaffb7998da115c622e4d5c).
+//
+// Security: Stream accepts tokens without exp, which never expire; the
+// Issuer never makes one, but a Verifier for Stream accepts them, as Stream
+// does.
+func StreamChat() Profile {
+	return Profile{
+		name:         "streamchat",
+		alg:          algHS256,
+		subjectClaim: "user_id",
+		issueIAT:     true,
+		exp:          expOptional,
+		source:       "github.com/GetStream/stream-chat-go client.go CreateToken (8b205703dd11720abcaffb7998da115c622e4d5c)",
+	}
+}
+
+// TalkJS is TalkJS authentication (JWT): HS256 keyed with the app's secret
+// key, claims {"tokenType": "user", "iss": appID, "sub": <id>, "exp"}, as
+// TalkJS's jsonwebtoken snippet signs them (jwt.sign({tokenType: 'user'},
+// secret, {issuer: appID, subject: userID, expiresIn: '1d'}), which also
+// adds iat). The Verifier checks tokenType and iss; TalkJS's own example
+// token has no exp, so exp is enforced when present. The front end passes
+// the token to new Talk.Session({appId, userId, token}).
+//
+// Source: TalkJS docs, "Authentication",
+// https://talkjs.com/docs/Features/Security_Settings/Authentication
+//
+// An empty appID yields an invalid profile.
+func TalkJS(appID string) Profile {
+	p := Profile{
+		name:         "talkjs",
+		alg:          algHS256,
+		subjectClaim: "sub",
+		fixed:        []fixedClaim{{name: "tokenType", value: "user"}, {name: "iss", value: appID}},
+		issueIAT:     true,
+		exp:          expOptional,
+		source:       "TalkJS docs, Authentication (talkjs.com/docs/Features/Security_Settings/Authentication)",
+	}
+	if appID == "" {
+		p.invalid = "talkjs profile needs the TalkJS app id"
+	}
+	return p
+}
+
+// MagicBell is MagicBell's user JWT: HS256 keyed with the project's secret
+// key, claims {"user_external_id": <id>, "api_key": apiKey, "exp"} (the
+// docs' snippets set exp one year out; the default TTL here is an hour).
+// MagicBell also accepts user_email in place of, or beside, the external
+// id; this profile identifies users by external id, and an email can be
+// added with WithClaims(map[string]any{"user_email": ...}). The Verifier
+// checks api_key. The token is sent as Authorization: Bearer <jwt>.
+//
+// Source: MagicBell docs, "User JWT",
+// https://www.magicbell.com/docs/api/authentication/user
+//
+// An empty apiKey yields an invalid profile. The API key is public; the
+// secret key is the HS256 key.
+func MagicBell(apiKey string) Profile {
+	p := Profile{
+		name:         "magicbell",
+		alg:          algHS256,
+		subjectClaim: "user_external_id",
+		fixed:        []fixedClaim{{name: "api_key", value: apiKey}},
+		issueIAT:     true,
+		exp:          expOptional,
+		source:       "MagicBell docs, User JWT (magicbell.com/docs/api/authentication/user)",
+	}
+	if apiKey == "" {
+		p.invalid = "magicbell profile needs the MagicBell API key"
+	}
+	return p
+}
+
+// OneSignal is OneSignal identity verification: ES256 with the private key
+// of the key pair generated in the OneSignal dashboard (EC P-256), claims
+// {"iss": appID, "exp", "identity": {"external_id": <id>}}, all three
+// required by OneSignal; iat is added as jsonwebtoken does in OneSignal's
+// snippet. Subscription claims (email, SMS) can be added with WithClaims
+// ("subscriptions"). The app calls OneSignal.login(externalId, jwt).
+//
+// Source: OneSignal docs, "Identity Verification",
+// https://documentation.onesignal.com/docs/identity-verification
+//
+// An empty appID yields an invalid profile.
+func OneSignal(appID string) Profile {
+	p := Profile{
+		name:         "onesignal",
+		alg:          algES256,
+		subjectClaim: "external_id",
+		subjectIn:    "identity",
+		fixed:        []fixedClaim{{name: "iss", value: appID}},
+		issueIAT:     true,
+		exp:          expRequired,
+		source:       "OneSignal docs, Identity Verification (documentation.onesignal.com/docs/identity-verification)",
+	}
+	if appID == "" {
+		p.invalid = "onesignal profile needs the OneSignal app id"
+	}
+	return p
+}
+
+// SuprSend is SuprSend's enhanced security mode (signed user token): ES256
+// with the signing key from the SuprSend dashboard, given as its PEM or as
+// the single-line base64 of the PEM (both are accepted by the key loader),
+// claims {"entity_type": "subscriber", "entity_id": <distinct id>, "iat",
+// "exp", "scope": {"tenant_id": tenantID}}. tenantID may be empty: then no
+// scope is issued (SuprSend assumes the "default" tenant) and the Verifier
+// accepts a token without scope or scoped to "default". The front end calls
+// suprSendClient.identify(distinctId, userToken).
+//
+// Source: SuprSend docs, "Authentication" (client authentication),
+// https://docs.suprsend.com/docs/client-authentication (repository
+// suprsend/documentation docs/client-authentication.mdx, commit
+// 0ca870888bd63c20d55ec30de0a564e753daf4c8).
+func SuprSend(tenantID string) Profile {
+	tenant := fixedClaim{name: "tenant_id", value: tenantID, in: "scope"}
+	if tenantID == "" {
+		tenant.value, tenant.ifPresent = "default", true
+	}
+	return Profile{
+		name:         "suprsend",
+		alg:          algES256,
+		subjectClaim: "entity_id",
+		fixed:        []fixedClaim{{name: "entity_type", value: "subscriber"}, tenant},
+		issueIAT:     true,
+		exp:          expRequired,
+		source:       "SuprSend docs, client authentication (docs.suprsend.com/docs/client-authentication; suprsend/documentation 0ca870888bd63c20d55ec30de0a564e753daf4c8)",
+	}
+}
+
 // profileCtors maps a profile name to its constructor and whether it takes
 // a parameter (and what it is called, for error messages).
 var profileCtors = map[string]struct {
-	param string
-	make  func(string) Profile
+	param    string
+	optional bool // the parameter may be empty
+	make     func(string) Profile
 }{
-	"engagespot": {"apiKey", Engagespot},
-	"knock":      {"", func(string) Profile { return Knock() }},
-	"braze":      {"", func(string) Profile { return Braze() }},
-	"intercom":   {"", func(string) Profile { return Intercom() }},
-	"zendesk":    {"kid", Zendesk},
-	"drift":      {"", func(string) Profile { return Drift() }},
+	"engagespot": {"apiKey", false, Engagespot},
+	"knock":      {"", false, func(string) Profile { return Knock() }},
+	"braze":      {"", false, func(string) Profile { return Braze() }},
+	"intercom":   {"", false, func(string) Profile { return Intercom() }},
+	"zendesk":    {"kid", false, Zendesk},
+	"drift":      {"", false, func(string) Profile { return Drift() }},
+	"streamchat": {"", false, func(string) Profile { return StreamChat() }},
+	"talkjs":     {"appId", false, TalkJS},
+	"magicbell":  {"apiKey", false, MagicBell},
+	"onesignal":  {"appId", false, OneSignal},
+	"suprsend":   {"tenantId", true, SuprSend},
+}
+
+// lookupProfile finds a constructor by name without regard to ASCII case,
+// exactly as usersig.LookupScheme matches scheme names (no trimming).
+func lookupProfile(name string) (key string, ok bool) {
+	for n := range profileCtors {
+		if strings.EqualFold(n, name) {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // ProfileNames returns the names accepted by [ProfileByName], sorted.
@@ -199,31 +363,38 @@ func ProfileNames() []string {
 	return names
 }
 
-// ProfileParam returns the name of the parameter the named profile needs
-// ("apiKey" for engagespot, "kid" for zendesk) or "" when it takes none.
-// ok is false for an unknown name.
+// ProfileParam returns the name of the parameter the named profile takes
+// ("apiKey" for engagespot and magicbell, "kid" for zendesk, "appId" for
+// talkjs and onesignal, "tenantId" for suprsend, where it is optional) or
+// "" when it takes none. ok is false for an unknown name. Names match as in
+// [ProfileByName].
 func ProfileParam(name string) (param string, ok bool) {
-	c, ok := profileCtors[strings.ToLower(strings.TrimSpace(name))]
-	return c.param, ok
+	key, ok := lookupProfile(name)
+	return profileCtors[key].param, ok
 }
 
-// ProfileByName returns the profile called name (case-insensitive, see
-// [ProfileNames]), built with param: the Engagespot API key for
-// "engagespot", the key id for "zendesk". Profiles without a parameter
-// refuse a non-empty param, and the two that need one refuse an empty one,
-// so a CLI flag given to the wrong profile is reported rather than ignored.
-// All errors wrap [ErrInvalidProfile].
+// ProfileByName returns the profile called name (see [ProfileNames]),
+// built with param (see [ProfileParam]): the API key for "engagespot" and
+// "magicbell", the key id for "zendesk", the app id for "talkjs" and
+// "onesignal", the tenant id (optional) for "suprsend". Names are matched
+// without regard to ASCII case and are not trimmed, exactly as
+// usersig.LookupScheme matches scheme names, so "Intercom" finds both the
+// scheme and the profile and " intercom" neither. Profiles without a
+// parameter refuse a non-empty param, and those that need one refuse an
+// empty one, so a CLI flag given to the wrong profile is reported rather
+// than ignored. All errors wrap [ErrInvalidProfile]; an unknown name is
+// quoted with %q, so control characters in it cannot forge log lines.
 func ProfileByName(name, param string) (Profile, error) {
-	key := strings.ToLower(strings.TrimSpace(name))
-	c, ok := profileCtors[key]
+	key, ok := lookupProfile(name)
 	if !ok {
 		return Profile{}, fmt.Errorf("%w: unknown profile %q (known: %s)",
 			ErrInvalidProfile, name, strings.Join(ProfileNames(), ", "))
 	}
+	c := profileCtors[key]
 	switch {
 	case c.param == "" && param != "":
 		return Profile{}, fmt.Errorf("%w: profile %s takes no parameter", ErrInvalidProfile, key)
-	case c.param != "" && param == "":
+	case c.param != "" && !c.optional && param == "":
 		return Profile{}, fmt.Errorf("%w: profile %s needs its %s", ErrInvalidProfile, key, c.param)
 	}
 	return c.make(param), nil
@@ -233,7 +404,8 @@ func ProfileByName(name, param string) (Profile, error) {
 // ("" for the zero Profile).
 func (p Profile) Name() string { return p.name }
 
-// Algorithm returns the JWS algorithm the profile pins: "RS256" or "HS256"
+// Algorithm returns the JWS algorithm the profile pins: "RS256", "HS256" or
+// "ES256"
 // ("" for the zero Profile). Verifiers never take the algorithm from the
 // token header.
 func (p Profile) Algorithm() string { return p.alg }
@@ -242,7 +414,8 @@ func (p Profile) Algorithm() string { return p.alg }
 func (p Profile) Source() string { return p.source }
 
 // String returns the profile's name and algorithm, e.g. "engagespot/RS256".
-// It never includes the Engagespot API key or the Zendesk kid.
+// It never includes the profile's parameter (API key, kid, app or tenant
+// id).
 func (p Profile) String() string {
 	if p.name == "" {
 		return "invalid profile"
@@ -253,7 +426,7 @@ func (p Profile) String() string {
 // validate reports why p cannot be used, wrapping ErrInvalidProfile.
 func (p Profile) validate() error {
 	switch {
-	case p.name == "" || (p.alg != algRS256 && p.alg != algHS256) || p.subjectClaim == "":
+	case p.name == "" || (p.alg != algRS256 && p.alg != algHS256 && p.alg != algES256) || p.subjectClaim == "":
 		return fmt.Errorf("%w: zero or incomplete Profile (use a profile constructor)", ErrInvalidProfile)
 	case p.invalid != "":
 		return fmt.Errorf("%w: %s", ErrInvalidProfile, p.invalid)
@@ -264,14 +437,30 @@ func (p Profile) validate() error {
 // ownsClaim reports whether the profile (or the Issuer on its behalf) sets
 // the claim, so that WithClaims must not override it.
 func (p Profile) ownsClaim(name string) bool {
+	top := p.subjectClaim
+	if p.subjectIn != "" {
+		top = p.subjectIn
+	}
 	switch name {
-	case p.subjectClaim, "exp", "iat", "nbf":
+	case top, "exp", "iat", "nbf":
 		return true
 	}
 	for _, f := range p.fixed {
-		if f.name == name {
+		if f.name == name && f.in == "" || f.in == name {
 			return true
 		}
 	}
 	return false
+}
+
+// keyID returns the id of the current key: the Zendesk kid, or the one
+// WithKeyID gave. Zendesk refuses WithKeyID: its profile names the key.
+func (p Profile) keyID(fromOption string) (string, error) {
+	if p.kid != "" && fromOption != "" {
+		return "", fmt.Errorf("%w: WithKeyID does not apply to %s, whose profile names the key id", ErrInvalidOption, p.name)
+	}
+	if p.kid != "" {
+		return p.kid, nil
+	}
+	return fromOption, nil
 }

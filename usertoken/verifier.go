@@ -9,32 +9,53 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// Verifier checks user tokens for one profile with one key, the way the
-// vendor does: it is what a test double of the vendor, a proxy, or your own
-// backend (accepting the same token the widget uses) runs. It is safe for
-// concurrent use. Build it with [NewVerifier].
+// Verifier checks user tokens for one profile, the way the vendor does: it
+// is what a test double of the vendor, a proxy, or your own backend
+// (accepting the same token the widget uses) runs. It holds the current key
+// and, during a key rotation, previous ones ([WithPreviousKeys],
+// [WithPreviousKey]). It is safe for concurrent use. Build it with
+// [NewVerifier].
 type Verifier struct {
 	profile Profile
 	method  jwt.SigningMethod
-	key     any // *rsa.PublicKey or []byte (private copy)
+	keys    []verifierKey // keys[0] is the current key
+	haveIDs bool          // some key has an id: a token's kid selects keys
 	parser  *jwt.Parser
 	clock   func() time.Time
+	leeway  time.Duration
 }
 
-// NewVerifier returns a Verifier for profile p with key:
+// verifierKey is one key of a Verifier.
+type verifierKey struct {
+	id    string // key id ("" = none)
+	label string // what the log calls it: "current", "previous-N", or kid
+	key   any    // *rsa.PublicKey, *ecdsa.PublicKey or []byte (private copy)
+}
+
+// NewVerifier returns a Verifier for profile p with key as its current key:
 //
 //   - RS256 profiles: an RSA public key as PKIX ("PUBLIC KEY") or PKCS#1
 //     ("RSA PUBLIC KEY") PEM, or base64 of such a PEM. An RSA private key PEM
 //     (PKCS#1 or PKCS#8) is also accepted and only its public half is kept,
 //     so a test verifier can be built from the issuer's key file. At least
 //     2048 bits (at most 8192), e = 65537.
+//   - ES256 profiles: an EC P-256 public key as PKIX PEM, or base64 of one;
+//     an EC private key PEM is accepted likewise and only its public half
+//     kept. Other curves are refused with [ErrWrongKeyType].
 //   - HS256 profiles: the shared secret, as the exact bytes given, at least
 //     32 bytes; a PEM is refused with [ErrWrongKeyType] (this is what stops
 //     an RS256 public key from ever being used as an HMAC secret).
 //
-// Key bytes are copied. Options: [WithClock], [WithLeeway]. Errors wrap
+// Key bytes are copied. Options: [WithClock], [WithLeeway], [WithKeyID],
+// [WithPreviousKeys], [WithPreviousKey]; previous keys are held to the same
+// policy. [WithTTL], [WithClaims] and a nil Option are refused. Errors wrap
 // [ErrInvalidProfile], [ErrInvalidKey], [ErrWrongKeyType], [ErrWeakKey] or
 // [ErrInvalidOption] and never contain key material.
+//
+// Key ids: the current key's id is Zendesk's kid or [WithKeyID]; previous
+// keys get one from [WithPreviousKey]. Ids must be unique. A Zendesk
+// verifier takes previous keys only with an id (its tokens always name
+// one). See [Verifier.Verify] for how a token's kid selects keys.
 //
 // The algorithm is pinned by the profile, never read from the token header.
 func NewVerifier(p Profile, key []byte, opts ...Option) (*Verifier, error) {
@@ -45,32 +66,52 @@ func NewVerifier(p Profile, key []byte, opts ...Option) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{profile: p, clock: cfg.clock}
-	switch p.alg {
-	case algRS256:
-		k, err := parseRSAPublicKey(key)
-		if err != nil {
-			return nil, err
-		}
-		v.method, v.key = jwt.SigningMethodRS256, k
-	case algHS256:
-		k, err := hmacSecret(key)
-		if err != nil {
-			return nil, err
-		}
-		v.method, v.key = jwt.SigningMethodHS256, k
+	kid, err := p.keyID(cfg.kid)
+	if err != nil {
+		return nil, err
 	}
-	popts := []jwt.ParserOption{
+	if 1+len(cfg.previous) > MaxKeys {
+		return nil, fmt.Errorf("%w: %d keys, at most %d", ErrInvalidOption, 1+len(cfg.previous), MaxKeys)
+	}
+	method, k, err := verifyingKey(p.alg, key)
+	if err != nil {
+		return nil, err
+	}
+	v := &Verifier{profile: p, method: method, clock: cfg.clock, leeway: cfg.leeway, haveIDs: kid != ""}
+	v.keys = append(v.keys, verifierKey{id: kid, label: labelFor(kid, "current"), key: k})
+	for i, pk := range cfg.previous {
+		if p.kid != "" && pk.id == "" {
+			return nil, fmt.Errorf("%w: %s tokens always name their key; give previous keys with WithPreviousKey(kid, key)", ErrInvalidOption, p.name)
+		}
+		for _, have := range v.keys {
+			if pk.id != "" && have.id == pk.id {
+				return nil, fmt.Errorf("%w: key id %q given twice", ErrInvalidOption, pk.id)
+			}
+		}
+		_, k, err := verifyingKey(p.alg, pk.key)
+		if err != nil {
+			return nil, fmt.Errorf("previous key %d: %w", i+1, err)
+		}
+		v.keys = append(v.keys, verifierKey{id: pk.id, label: labelFor(pk.id, fmt.Sprintf("previous-%d", i+1)), key: k})
+		v.haveIDs = v.haveIDs || pk.id != ""
+	}
+	v.parser = jwt.NewParser(
 		jwt.WithValidMethods([]string{p.alg}),
 		jwt.WithStrictDecoding(),
-		jwt.WithLeeway(cfg.leeway),
-		jwt.WithTimeFunc(cfg.clock),
-	}
-	if p.exp == expRequired {
-		popts = append(popts, jwt.WithExpirationRequired())
-	}
-	v.parser = jwt.NewParser(popts...)
+		// The time claims are checked by checkTimes, which range-checks them
+		// before any comparison (golang-jwt converts huge values to wrapped
+		// times and reads exp 0 as absent).
+		jwt.WithoutClaimsValidation(),
+	)
 	return v, nil
+}
+
+// labelFor names a key in log lines: its id if it has one.
+func labelFor(id, fallback string) string {
+	if id != "" {
+		return "kid:" + id
+	}
+	return fallback
 }
 
 // Profile returns the profile the Verifier checks.
@@ -82,29 +123,55 @@ func (v *Verifier) Profile() Profile { return v.profile }
 // In order: the size is bounded ([MaxTokenSize], [ErrTokenTooLarge]) before
 // any parsing; the three segments must be canonical unpadded base64url
 // (strict decoding) holding JSON objects ([ErrMalformed]); the header alg
-// must be the profile's and the signature must verify with the Verifier's
-// key ([ErrBadSignature]); a "crit" header, a wrong or missing Zendesk
-// "kid", a missing exp where the profile requires it, a missing iat
-// (Engagespot, Knock), a wrong apiKey or scope, a missing "user:" prefix or
-// an empty/invalid user id give [ErrWrongClaims]; exp in the past gives
-// [ErrExpired], nbf in the future [ErrNotYetValid] (both with the leeway).
-// Claims are examined only after the signature verified.
+// must be the profile's and the signature must verify with one of the
+// Verifier's keys ([ErrBadSignature]); a "crit" header, a wrong or missing
+// Zendesk "kid", a missing exp where the profile requires it, a missing iat
+// (Engagespot, Knock), an exp, nbf or iat that is not a number in
+// 1970..9999, a wrong apiKey, scope, iss or other fixed claim, a missing
+// "user:" prefix or an empty/invalid user id give [ErrWrongClaims]; exp in
+// the past gives [ErrExpired], nbf or iat in the future [ErrNotYetValid]
+// (all with the leeway). Claims are examined only after the signature
+// verified.
+//
+// Keys: when some key of the Verifier has an id and the token's header
+// names a kid, only the key with that id is tried, and a kid that names
+// none of them is [ErrWrongClaims] (as Zendesk's wrong kid always was). A
+// token without kid is tried under every key (every key is checked, with
+// no early exit, so the time taken does not depend on which one matched).
+// A Verifier whose keys have no ids ignores kid headers.
 //
 // Errors wrap exactly one of those sentinels and never contain the token or
 // the key. Security: a valid token is a bearer credential; Verify cannot
 // tell who presents it, and tokens cannot be revoked before exp.
 func (v *Verifier) Verify(token string) (userID string, err error) {
+	res, err := v.verify(token)
+	return res.id, err
+}
+
+// verified is what a successful verification learned.
+type verified struct {
+	id     string
+	claims jwt.MapClaims
+	key    int // index into Verifier.keys
+}
+
+func (v *Verifier) verify(token string) (verified, error) {
 	if len(token) > MaxTokenSize {
-		return "", fmt.Errorf("%w: %d bytes, limit %d", ErrTokenTooLarge, len(token), MaxTokenSize)
+		return verified{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTokenTooLarge, len(token), MaxTokenSize)
 	}
 	if !isCompactJWSText(token) {
-		return "", errTokenAlphabet
+		return verified{}, errTokenAlphabet
 	}
 	claims := jwt.MapClaims{}
-	if _, err := v.parser.ParseWithClaims(token, claims, v.keyFunc); err != nil {
-		return "", mapParseError(err)
+	sel := keySelector{v: v}
+	if _, err := v.parser.ParseWithClaims(token, claims, sel.keyFunc); err != nil {
+		return verified{}, mapParseError(err)
 	}
-	return v.checkClaims(claims)
+	id, err := v.checkClaims(claims)
+	if err != nil {
+		return verified{}, err
+	}
+	return verified{id: id, claims: claims, key: sel.matched}, nil
 }
 
 // isCompactJWSText reports whether token holds only the base64url alphabet
@@ -125,48 +192,123 @@ func isCompactJWSText(token string) bool {
 
 var errTokenAlphabet = fmt.Errorf("%w: a byte outside base64url and '.' (whitespace, padding, the standard alphabet)", ErrMalformed)
 
-// maxExp is the last second of year 9999: a later exp is a mistake, and a
-// float that large converts to int64 differently across platforms.
+// maxExp is the last second of year 9999: a later time claim is a
+// mistake, and a float that large converts to int64 differently across
+// platforms (1e19 wraps to a time in the past).
 const maxExp = 253402300799
 
-// checkExp refuses an exp that golang-jwt lets through: it reads exp 0 as
-// absent, so a token "expiring" in 1970 would never expire where exp is
-// optional; and it converts huge values platform-dependently.
-func checkExp(claims jwt.MapClaims) error {
-	raw, ok := claims["exp"]
+// timeClaim reads the numeric time claim name: ok is false when it is
+// absent; a present claim that is not a number, or not in (0, maxExp], is
+// ErrWrongClaims (exp <= 0 is ErrExpired, as a token "expiring" in 1970
+// always was). Fractions of a second are truncated, as golang-jwt does.
+func timeClaim(claims jwt.MapClaims, name string) (t time.Time, ok bool, err error) {
+	raw, ok := claims[name]
 	if !ok {
-		return nil
+		return time.Time{}, false, nil
 	}
-	exp, ok := raw.(float64)
+	f, isNum := raw.(float64)
 	switch {
-	case !ok:
-		return fmt.Errorf("%w: exp is not a number", ErrWrongClaims)
-	case exp <= 0:
+	case !isNum:
+		return time.Time{}, true, fmt.Errorf("%w: %s is not a number", ErrWrongClaims, name)
+	case f <= 0 && name == "exp":
+		return time.Time{}, true, fmt.Errorf("%w: exp is in the past", ErrExpired)
+	case f <= 0 || f > maxExp:
+		return time.Time{}, true, fmt.Errorf("%w: %s is not a time between 1970 and 9999", ErrWrongClaims, name)
+	}
+	return time.Unix(int64(f), 0), true, nil
+}
+
+// checkTimes applies the profile's exp and iat rules and the clock: every
+// present time claim is range-checked before any is compared.
+func (v *Verifier) checkTimes(claims jwt.MapClaims) error {
+	exp, hasExp, err := timeClaim(claims, "exp")
+	if err != nil {
+		return err
+	}
+	nbf, hasNbf, err := timeClaim(claims, "nbf")
+	if err != nil {
+		return err
+	}
+	iat, hasIat, err := timeClaim(claims, "iat")
+	if err != nil {
+		return err
+	}
+	now := v.clock()
+	switch {
+	case !hasExp && v.profile.exp == expRequired:
+		return fmt.Errorf("%w: required exp claim missing", ErrWrongClaims)
+	case hasExp && !now.Before(exp.Add(v.leeway)):
 		return fmt.Errorf("%w: exp is in the past", ErrExpired)
-	case exp > maxExp:
-		return fmt.Errorf("%w: exp is after year 9999", ErrWrongClaims)
+	case hasNbf && now.Add(v.leeway).Before(nbf):
+		return fmt.Errorf("%w: nbf is in the future", ErrNotYetValid)
+	case hasIat && now.Add(v.leeway).Before(iat):
+		return fmt.Errorf("%w: iat is in the future", ErrNotYetValid)
+	case !hasIat && v.profile.iat:
+		return fmt.Errorf("%w: iat claim missing or not a number", ErrWrongClaims)
 	}
 	return nil
 }
 
 // Header errors returned by keyFunc (fixed values: no token content).
 var (
-	errCritHeader = fmt.Errorf("%w: unsupported critical header parameters", ErrWrongClaims)
-	errKidHeader  = fmt.Errorf("%w: kid header missing or not the configured key id", ErrWrongClaims)
+	errCritHeader  = fmt.Errorf("%w: unsupported critical header parameters", ErrWrongClaims)
+	errKidHeader   = fmt.Errorf("%w: kid header missing or not the configured key id", ErrWrongClaims)
+	errNoKeyMatch  = fmt.Errorf("%w: signature does not verify under any key", ErrBadSignature)
+	errNoKeyForKid = fmt.Errorf("%w: kid header names none of the verifier's keys", ErrWrongClaims)
 )
 
+// keySelector picks the verification key for one token and remembers which
+// key verified it.
+type keySelector struct {
+	v       *Verifier
+	matched int
+}
+
 // keyFunc checks the header fields the profile pins (the alg was already
-// checked by WithValidMethods) and returns the verification key.
-func (v *Verifier) keyFunc(t *jwt.Token) (any, error) {
+// checked by WithValidMethods) and returns the key to verify with. With
+// several candidate keys it checks the signature under each (no early
+// exit) and returns the one that verified, which golang-jwt then checks
+// once more.
+func (s *keySelector) keyFunc(t *jwt.Token) (any, error) {
+	v := s.v
 	if _, ok := t.Header["crit"]; ok {
 		return nil, errCritHeader
 	}
-	if v.profile.kid != "" {
-		if kid, ok := t.Header["kid"].(string); !ok || kid != v.profile.kid {
+	kid, hasKid := t.Header["kid"]
+	kidText, isText := kid.(string)
+	if v.profile.kid != "" && !isText {
+		return nil, errKidHeader
+	}
+	if v.haveIDs && hasKid {
+		if !isText {
 			return nil, errKidHeader
 		}
+		for i, k := range v.keys {
+			if k.id == kidText {
+				s.matched = i
+				return k.key, nil
+			}
+		}
+		if v.profile.kid != "" {
+			return nil, errKidHeader
+		}
+		return nil, errNoKeyForKid
 	}
-	return v.key, nil
+	if len(v.keys) == 1 {
+		return v.keys[0].key, nil
+	}
+	text := t.Raw[:strings.LastIndexByte(t.Raw, '.')]
+	found := -1
+	for i, k := range v.keys {
+		if v.method.Verify(text, t.Signature, k.key) == nil && found < 0 {
+			found = i
+		}
+	}
+	if found < 0 {
+		return nil, errNoKeyMatch
+	}
+	s.matched = found
+	return v.keys[found].key, nil
 }
 
 // mapParseError turns a golang-jwt error into one of this package's
@@ -178,6 +320,10 @@ func mapParseError(err error) error {
 		return errCritHeader
 	case errors.Is(err, errKidHeader):
 		return errKidHeader
+	case errors.Is(err, errNoKeyForKid):
+		return errNoKeyForKid
+	case errors.Is(err, errNoKeyMatch):
+		return errNoKeyMatch
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return fmt.Errorf("%w: not a compact JWS of canonical base64url JSON segments", ErrMalformed)
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
@@ -201,30 +347,60 @@ func mapParseError(err error) error {
 // claims and extracts the user id.
 func (v *Verifier) checkClaims(claims jwt.MapClaims) (string, error) {
 	p := v.profile
-	if err := checkExp(claims); err != nil {
+	if err := v.checkTimes(claims); err != nil {
 		return "", err
 	}
 	for _, f := range p.fixed {
-		if got, ok := claims[f.name].(string); !ok || got != f.value {
-			return "", fmt.Errorf("%w: %s claim missing or not the configured value", ErrWrongClaims, f.name)
+		got, present, shapeOK := lookupClaim(claims, f.in, f.name)
+		if !shapeOK || (!present && !f.ifPresent) {
+			return "", fmt.Errorf("%w: %s claim missing or not the configured value", ErrWrongClaims, f.path())
+		}
+		if s, ok := got.(string); present && (!ok || s != f.value) {
+			return "", fmt.Errorf("%w: %s claim missing or not the configured value", ErrWrongClaims, f.path())
 		}
 	}
-	if p.iat {
-		iat, err := claims.GetIssuedAt()
-		if err != nil || iat == nil {
-			return "", fmt.Errorf("%w: iat claim missing or not a number", ErrWrongClaims)
-		}
-	}
-	sub, ok := claims[p.subjectClaim].(string)
+	raw, _, _ := lookupClaim(claims, p.subjectIn, p.subjectClaim)
+	sub, ok := raw.(string)
 	if !ok {
-		return "", fmt.Errorf("%w: %s claim missing or not a string", ErrWrongClaims, p.subjectClaim)
+		return "", fmt.Errorf("%w: %s claim missing or not a string", ErrWrongClaims, p.subjectPath())
 	}
 	id, ok := strings.CutPrefix(sub, p.subjectPrefix)
 	if !ok {
-		return "", fmt.Errorf("%w: %s claim lacks the %q prefix", ErrWrongClaims, p.subjectClaim, p.subjectPrefix)
+		return "", fmt.Errorf("%w: %s claim lacks the %q prefix", ErrWrongClaims, p.subjectPath(), p.subjectPrefix)
 	}
 	if err := checkUserID(id); err != nil {
-		return "", fmt.Errorf("%w: user id in %s is empty or invalid", ErrWrongClaims, p.subjectClaim)
+		return "", fmt.Errorf("%w: user id in %s is empty or invalid", ErrWrongClaims, p.subjectPath())
 	}
 	return id, nil
+}
+
+// lookupClaim returns claims[name], or claims[in][name] for in != "".
+// present says whether the claim exists; shapeOK is false when claims[in]
+// exists but is not a JSON object.
+func lookupClaim(claims jwt.MapClaims, in, name string) (val any, present, shapeOK bool) {
+	obj := map[string]any(claims)
+	if in != "" {
+		raw, ok := claims[in]
+		if !ok {
+			return nil, false, true
+		}
+		if obj, ok = raw.(map[string]any); !ok {
+			return nil, false, false
+		}
+	}
+	val, present = obj[name]
+	return val, present, true
+}
+
+// path names a fixed claim for error messages ("scope.tenant_id").
+func (f fixedClaim) path() string {
+	if f.in == "" {
+		return f.name
+	}
+	return f.in + "." + f.name
+}
+
+// subjectPath names the user-id claim for error messages.
+func (p Profile) subjectPath() string {
+	return fixedClaim{name: p.subjectClaim, in: p.subjectIn}.path()
 }

@@ -236,6 +236,11 @@ func TestCrossProfileTokens(t *testing.T) {
 		{"engagespot", "knock"}: true, // id comes back as "user:<id>"
 		{"engagespot", "braze"}: true,
 		{"knock", "braze"}:      true,
+		// Stream Chat and Intercom both sign {user_id, exp}.
+		{"intercom", "streamchat"}: true,
+		{"streamchat", "intercom"}: true,
+		// Drift checks only sub, which TalkJS's token also carries.
+		{"talkjs", "drift"}: true,
 	}
 	k := loadKeys(t)
 	for _, ip := range allProfiles() {

@@ -71,7 +71,7 @@ func TestWycheproofRSASignatures(t *testing.T) {
 				require.NoError(t, err)
 				sig, err := hex.DecodeString(tc.Sig)
 				require.NoError(t, err)
-				err = v.method.Verify(string(msg), sig, v.key)
+				err = v.method.Verify(string(msg), sig, v.keys[0].key)
 				switch tc.Result {
 				case "valid":
 					if assert.NoError(t, err, "%s tcId %d", name, tc.TcID) {
@@ -175,14 +175,14 @@ func signatureLayer(v *Verifier, token string) error {
 	if alg, _ := hdr["alg"].(string); alg != v.profile.alg {
 		return ErrBadSignature
 	}
-	if _, err := v.keyFunc(&jwt.Token{Header: hdr}); err != nil {
+	if _, err := (&keySelector{v: v}).keyFunc(&jwt.Token{Header: hdr, Raw: strings.Join(parts, ".")}); err != nil {
 		return err
 	}
 	sig, err := v.parser.DecodeSegment(parts[2])
 	if err != nil {
 		return ErrMalformed
 	}
-	if v.method.Verify(parts[0]+"."+parts[1], sig, v.key) != nil {
+	if v.method.Verify(parts[0]+"."+parts[1], sig, v.keys[0].key) != nil {
 		return ErrBadSignature
 	}
 	return nil

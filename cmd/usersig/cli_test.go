@@ -46,7 +46,6 @@ func TestUsageErrors(t *testing.T) {
 		args   []string
 		want   string
 	}{
-		{"no command", secret, nil, "no command"},
 		{"unknown command", secret, []string{"frobnicate"}, `unknown command "frobnicate"; commands: sign, verify, diagnose, schemes, secret`},
 		{"help unknown", secret, []string{"help", "frobnicate"}, "unknown command"},
 		{"unknown scheme", secret, []string{"sign", "--scheme", "intercomm", "--user-id", "u"}, `unknown scheme "intercomm"; schemes: ` + schemeNames()},
@@ -100,11 +99,106 @@ func TestSecretFile(t *testing.T) {
 	r := cli(t, "another-secret-entirely", append(args, "--secret-file", p)...)
 	assert.Equal(t, ka.signature+"\n", r.stdout)
 
-	empty := filepath.Join(dir, "empty")
-	require.NoError(t, os.WriteFile(empty, []byte("\n"), 0o600))
-	r = cli(t, "", append(args, "--secret-file", empty)...)
+	for _, content := range []string{"", "\n", "\r\n"} {
+		empty := filepath.Join(dir, "empty")
+		require.NoError(t, os.WriteFile(empty, []byte(content), 0o600))
+		r = cli(t, "", append(args, "--secret-file", empty)...)
+		assert.Equal(t, exitUsage, r.code, "%q", content)
+		oneLine(t, r.stderr)
+		assert.Contains(t, r.stderr, "the file given to --secret-file is empty", "%q", content)
+
+		r = invocation{args: append(args, "--secret-file", "-"), stdin: content}.run(t)
+		assert.Equal(t, exitUsage, r.code, "%q (stdin)", content)
+		assert.Contains(t, r.stderr, "empty", "%q (stdin)", content)
+	}
+
+	// Unreadable paths: the cause, never the path (it may be a pasted secret).
+	for _, p := range []string{dir, filepath.Join(dir, "Zq7-not-a-file")} {
+		r = cli(t, "", append(args, "--secret-file", p)...)
+		assert.Equal(t, exitUsage, r.code, p)
+		oneLine(t, r.stderr)
+		assert.Contains(t, r.stderr, "cannot read the file given to --secret-file: ", p)
+		assert.NotContains(t, r.stderr, dir, p)
+	}
+}
+
+// A secret file holding "secret\n" or "secret\r\n" (echo, an editor, a
+// mounted Kubernetes secret) signs as the bare secret, for every command
+// that reads one.
+func TestSecretFileNewlineEverywhere(t *testing.T) {
+	ka := knownAnswers[0] // intercom, "Message", key "secret"
+	dir := t.TempDir()
+	for _, content := range []string{"secret\n", "secret\r\n"} {
+		p := filepath.Join(dir, "s")
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		r := cli(t, "", "sign", "--scheme", ka.scheme, "--user-id", ka.userID, "--secret-file", p)
+		assert.Equal(t, ka.signature+"\n", r.stdout, "%q", content)
+		r = cli(t, "", "verify", "--scheme", ka.scheme, "--user-id", ka.userID, "--signature", ka.signature, "--secret-file", p)
+		assert.Equal(t, exitOK, r.code, "%q: %s", content, r.stderr)
+		r = cli(t, "", "diagnose", "--user-id", ka.userID, "--signature", ka.signature, "--secret-file", p)
+		assert.Equal(t, exitOK, r.code, "%q", content)
+		assert.True(t, strings.HasPrefix(r.stdout, "The signature is valid for scheme intercom"), "%q: %s", content, r.stdout)
+	}
+}
+
+// usersig alone prints its usage, as an error.
+func TestNoCommand(t *testing.T) {
+	r := cli(t, "", []string{}...)
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "empty")
+	assert.Empty(t, r.stdout)
+	help := cli(t, "", "help")
+	assert.Equal(t, help.stdout, r.stderr)
+	assert.Contains(t, r.stderr, "usage: usersig COMMAND")
+}
+
+// Scheme names are matched in any case; an unknown one lists the names.
+func TestSchemeAnyCase(t *testing.T) {
+	ka := knownAnswers[4] // helpshift
+	for _, name := range []string{"helpshift", "Helpshift", "HELPSHIFT"} {
+		r := cli(t, "secret", join([]string{"sign", "--scheme", name}, identityArgs(ka.vector()))...)
+		require.Equal(t, exitOK, r.code, "%s: %s", name, r.stderr)
+		assert.Equal(t, ka.signature+"\n", r.stdout, name)
+		r = cli(t, "secret", join([]string{"verify", "--scheme", name, "--signature", ka.signature}, identityArgs(ka.vector()))...)
+		assert.Equal(t, exitOK, r.code, name)
+		r = cli(t, "secret", join([]string{"sign", "--json", "--scheme", name}, identityArgs(ka.vector()))...)
+		assert.Contains(t, r.stdout, `"scheme":"helpshift"`, name)
+	}
+	r := cli(t, "secret", "sign", "--scheme", "Helpshiftt", "--user-id", "u")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "unknown scheme; schemes: engagespot")
+}
+
+// A flag given twice is a usage error for every command: the flag package
+// would silently use the last.
+func TestRepeatedFlag(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	for _, args := range [][]string{
+		{"sign", "--scheme", "intercom", "--user-id", "a", "--user-id", "b"},
+		{"sign", "--scheme", "intercom", "--scheme", "crisp", "--user-id", "a"},
+		{"sign", "--scheme", "intercom", "--user-id", "a", "--json", "--json"},
+		{"sign", "--scheme", "intercom", "--user-id", "a", "--secret-file", "-", "--secret-file", "-"},
+		{"verify", "--scheme", "intercom", "--signature", "x", "--user-id", "a", "-user-id=b"},
+		{"diagnose", "--signature", "x", "--email", "a@b", "--email", "c@d"},
+		{"schemes", "--json", "--json=false"},
+		{"secret", "--prefix", "a", "--prefix", "b"},
+		{"token", "--profile", "knock", "--profile", "braze", "--user-id", "u", "--key-file", "k"},
+		{"keygen", "--out", "a", "--out", "b"},
+	} {
+		r := cli(t, secret, args...)
+		assert.Equal(t, exitUsage, r.code, args)
+		assert.Empty(t, r.stdout, args)
+		oneLine(t, r.stderr)
+		assert.Contains(t, r.stderr, "is given more than once", args)
+	}
+	// Once each is fine, and help still shows each flag's type and default.
+	r := cli(t, secret, "sign", "--scheme", "intercom", "--user-id", "a", "--json")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	r = cli(t, "", "token", "-h")
+	assert.Contains(t, r.stdout, "-ttl duration")
+	assert.Contains(t, r.stdout, "(default 1h0m0s)")
+	r = cli(t, "", "sign", "-h")
+	assert.Contains(t, r.stdout, "-user-id string")
+	assert.Contains(t, r.stdout, "-json\n")
 }
 
 func TestSchemes(t *testing.T) {
@@ -112,11 +206,12 @@ func TestSchemes(t *testing.T) {
 	require.Equal(t, exitOK, r.code)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 	require.Len(t, lines, len(usersig.Schemes())+1)
-	assert.Regexp(t, `^NAME +MESSAGE +ENCODING +TRANSPORT$`, lines[0])
+	assert.Regexp(t, `^NAME +MESSAGE +ENCODING +SECRET +TRANSPORT$`, lines[0])
 	for i, sc := range usersig.Schemes() {
 		assert.True(t, strings.HasPrefix(lines[i+1], sc.Name+" "), lines[i+1])
 		assert.Contains(t, lines[i+1], sc.Describe())
 		assert.Contains(t, lines[i+1], " "+sc.Encoding.String()+" ")
+		assert.Contains(t, lines[i+1], " "+sc.SecretEncoding.String()+" ")
 		assert.Contains(t, lines[i+1], sc.Transport)
 	}
 
@@ -126,6 +221,13 @@ func TestSchemes(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
 	require.Len(t, out, len(usersig.Schemes()))
 	assert.Equal(t, "engagespot", out[0].Name)
+	for _, o := range out {
+		want := "as given"
+		if o.Name == "pylon" {
+			want = "hex"
+		}
+		assert.Equal(t, want, o.Secret, o.Name)
+	}
 }
 
 func TestSecretCommand(t *testing.T) {

@@ -14,15 +14,20 @@
 //	usersig help [COMMAND]
 //
 // Flags may be written -flag or --flag, with the value after a space or an
-// '='. Every input is a flag; a stray argument is a usage error.
+// '='. Every input is a flag; a stray argument is a usage error, and so is a
+// flag given twice (the flag package would silently use the last). Scheme
+// names are matched without regard to case ("Helpshift" is helpshift).
+// usersig with no command prints this usage on stderr and exits 2.
 //
 // # The secret
 //
 // sign, verify and diagnose read the secret from the environment variable
 // USERSIG_SECRET, used exactly as set, or from --secret-file PATH ("-" for
-// stdin), which wins when both are given. From a file exactly one trailing
-// "\n" or "\r\n" is removed (what echo and editors add); any other
-// whitespace is part of the secret. The secret is used as its bytes, never
+// stdin), which wins when both are given. A file is read by
+// usersig.ReadSecretFile: exactly one trailing "\n" or "\r\n" is removed
+// (what echo, editors and mounted Kubernetes secrets add), any other
+// whitespace is part of the secret, and a file empty after that is a usage
+// error. The secret is used as its bytes, never
 // base64- or hex-decoded. It is never accepted as a flag value (it would show
 // in process lists and shell history), never printed, and never part of an
 // error. A secret shorter than 16 bytes is accepted, for the vendors'
@@ -51,9 +56,11 @@
 //
 // # diagnose
 //
-// Needs no scheme. It tries every preset with the usual mistakes, from four
-// tables of (name, explanation, transform) in diagnose.go: the key (secret
-// base64- or hex-decoded, trimmed, with a newline), the message (email
+// Needs no scheme. When the signature is valid for a preset it says so
+// ("valid for scheme X") and tries no mistakes. Otherwise it tries every
+// preset with the usual mistakes, from four tables of (name, explanation,
+// transform) in package internal/diagnose: the key (secret base64- or
+// hex-decoded, trimmed, with a newline), the message (email
 // lower-cased and/or trimmed, user id trimmed, user id and email swapped or
 // combined either way, 123 vs 123.0, the expiry in .NET's or JavaScript's
 // form or left out), the text (upper-case hex, hex vs base64 vs base64url,

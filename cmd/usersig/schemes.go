@@ -10,8 +10,9 @@ import (
 const schemesUsage = `usage: usersig schemes [--json]
 
 Lists every preset scheme: its name (for --scheme), what it signs, the
-signature's encoding and where the signature travels in the vendor's front
-end. With --json, prints a JSON array with the vendor and source too.
+signature's encoding, how the secret is used as the key ("as given", or
+"hex" for a vendor that hands out hex and decodes it, such as Pylon) and
+where the signature travels in the vendor's front end. With --json, prints a JSON array with the vendor and source too.
 `
 
 // schemeOutput is one element of schemes --json.
@@ -20,6 +21,7 @@ type schemeOutput struct {
 	Vendor    string `json:"vendor"`
 	Message   string `json:"message"`
 	Encoding  string `json:"encoding"`
+	Secret    string `json:"secret"`
 	Transport string `json:"transport"`
 	Source    string `json:"source"`
 }
@@ -35,14 +37,14 @@ func runSchemes(e *env, args []string) int {
 	if asJSON {
 		out := make([]schemeOutput, len(schemes))
 		for i, sc := range schemes {
-			out[i] = schemeOutput{sc.Name, sc.Vendor, sc.Describe(), sc.Encoding.String(), sc.Transport, sc.Source}
+			out[i] = schemeOutput{sc.Name, sc.Vendor, sc.Describe(), sc.Encoding.String(), sc.SecretEncoding.String(), sc.Transport, sc.Source}
 		}
 		return e.writeJSON(out)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tMESSAGE\tENCODING\tTRANSPORT")
+	fmt.Fprintln(tw, "NAME\tMESSAGE\tENCODING\tSECRET\tTRANSPORT")
 	for _, sc := range schemes {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sc.Name, sc.Describe(), sc.Encoding, sc.Transport)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", sc.Name, sc.Describe(), sc.Encoding, sc.SecretEncoding, sc.Transport)
 	}
 	if err := tw.Flush(); err != nil {
 		fmt.Fprintf(e.stderr, "usersig schemes: %v\n", err)

@@ -15,32 +15,67 @@ import (
 func tokenCommands() []command {
 	return []command{
 		{"token", "print a JWT user token (secure modes)", runToken},
-		{"keygen", "write a new RSA-2048 key pair for RS256 profiles", runKeygen},
+		{"keygen", "write a new key pair for RS256 or ES256 profiles", runKeygen},
 	}
 }
 
-const tokenUsage = `usage: usersig token --profile NAME --user-id ID [--api-key K] [--kid K] --key-file PATH [--ttl D]
+const tokenUsage = `usage: usersig token --profile NAME --user-id ID --key-file PATH [--ttl D]
+                    [--api-key K | --kid K | --app-id A | --tenant-id T]
 
-Prints a signed JWT user token for the vendors' "secure modes" on one line:
-RS256 profiles (engagespot, knock, braze) take an RSA private key PEM (or
-base64 of one, Knock's format) in --key-file; HS256 profiles (intercom,
-zendesk, drift) take the shared secret, at least 32 bytes, in --key-file.
-One trailing \n or \r\n of the file is removed; "-" reads stdin. engagespot
-needs --api-key, zendesk needs --kid. The token is a bearer credential for
-that user until it expires: do not log it.
+Prints a signed JWT user token for the vendors' "secure modes" on one line.
+--key-file holds the signing key: for the RS256 profiles (engagespot, knock,
+braze) an RSA private key PEM (or base64 of one, Knock's format); for the
+ES256 profiles (onesignal, suprsend) an EC P-256 private key PEM (or base64
+of one, SuprSend's format); for the HS256 profiles (intercom, zendesk,
+drift, streamchat, talkjs, magicbell) the shared secret, at least 32 bytes.
+One trailing \n or \r\n of the file is removed; "-" reads stdin.
+
+Profile parameters: engagespot and magicbell need --api-key, zendesk needs
+--kid, talkjs and onesignal need --app-id; suprsend takes --tenant-id
+(optional: the default tenant without it). The token is a bearer credential
+for that user until it expires: do not log it.
 
 Exit codes: 0 printed; 2 usage error (unknown profile, missing or misplaced
---api-key/--kid, unreadable or unacceptable key, invalid user id).
+profile parameter, unreadable or unacceptable key, invalid user id).
 `
+
+// profileParamFlags maps usertoken's parameter names to the token flags;
+// paramOrder is the order they are checked in (deterministic messages).
+var (
+	profileParamFlags = map[string]string{
+		"apiKey":   "--api-key",
+		"kid":      "--kid",
+		"appId":    "--app-id",
+		"tenantId": "--tenant-id",
+	}
+	paramOrder = []string{"apiKey", "kid", "appId", "tenantId"}
+)
+
+// profilesTaking lists the profiles whose parameter is param.
+func profilesTaking(param string) string {
+	var names []string
+	for _, n := range usertoken.ProfileNames() {
+		if p, _ := usertoken.ProfileParam(n); p == param {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, " and ")
+}
 
 func runToken(e *env, args []string) int {
 	fs := newFlagSet("token")
-	var profile, userID, apiKey, kid, keyFile string
+	var profile, userID, keyFile string
 	var ttl time.Duration
+	values := map[string]*string{}
+	for param := range profileParamFlags {
+		values[param] = new(string)
+	}
 	fs.StringVar(&profile, "profile", "", "the profile `NAME`: "+strings.Join(usertoken.ProfileNames(), ", "))
 	fs.StringVar(&userID, "user-id", "", "the user id the token is for")
-	fs.StringVar(&apiKey, "api-key", "", "Engagespot's public API key (engagespot only)")
-	fs.StringVar(&kid, "kid", "", "the signing key's id (zendesk only)")
+	fs.StringVar(values["apiKey"], "api-key", "", "the vendor's public API key (engagespot, magicbell)")
+	fs.StringVar(values["kid"], "kid", "", "the signing key's id (zendesk)")
+	fs.StringVar(values["appId"], "app-id", "", "the vendor's app id (talkjs, onesignal)")
+	fs.StringVar(values["tenantId"], "tenant-id", "", "the tenant the token is scoped to (suprsend; optional)")
 	fs.StringVar(&keyFile, "key-file", "", "the signing key or shared secret: `PATH`, or - for stdin")
 	fs.DurationVar(&ttl, "ttl", usertoken.DefaultTTL, "token lifetime, whole seconds, at most 168h")
 	if code, ok := e.parse(fs, tokenUsage, args); !ok {
@@ -54,28 +89,17 @@ func runToken(e *env, args []string) int {
 		}
 		return e.usageError(fs.Name(), what+"; profiles: "+strings.Join(usertoken.ProfileNames(), ", "))
 	}
+	for _, other := range paramOrder {
+		if other != param && *values[other] != "" {
+			if param == "" {
+				return e.usageError(fs.Name(), "profile "+profile+" takes no "+profileParamFlags[other])
+			}
+			return e.usageError(fs.Name(), profileParamFlags[other]+" applies to "+profilesTaking(other)+" only")
+		}
+	}
 	var value string
-	switch param {
-	case "apiKey":
-		if kid != "" {
-			return e.usageError(fs.Name(), "--kid applies to the zendesk profile only")
-		}
-		if apiKey == "" {
-			return e.usageError(fs.Name(), "profile "+profile+" needs --api-key")
-		}
-		value = apiKey
-	case "kid":
-		if apiKey != "" {
-			return e.usageError(fs.Name(), "--api-key applies to the engagespot profile only")
-		}
-		if kid == "" {
-			return e.usageError(fs.Name(), "profile "+profile+" needs --kid")
-		}
-		value = kid
-	default:
-		if apiKey != "" || kid != "" {
-			return e.usageError(fs.Name(), "profile "+profile+" takes neither --api-key nor --kid")
-		}
+	if param != "" {
+		value = *values[param]
 	}
 	if userID == "" {
 		return e.usageError(fs.Name(), "--user-id is required")
@@ -85,6 +109,9 @@ func runToken(e *env, args []string) int {
 	}
 	p, err := usertoken.ProfileByName(profile, value)
 	if err != nil {
+		if param != "" && value == "" {
+			return e.usageError(fs.Name(), "profile "+profile+" needs "+profileParamFlags[param])
+		}
 		return e.usageError(fs.Name(), err.Error())
 	}
 	key, msg := e.readKeyFile(keyFile, "--key-file")
@@ -107,26 +134,36 @@ func runToken(e *env, args []string) int {
 	return exitOK
 }
 
-const keygenUsage = `usage: usersig keygen --out DIR
+const keygenUsage = `usage: usersig keygen --out DIR [--alg RS256|ES256]
 
-Writes a new RSA-2048 key pair for the RS256 profiles (engagespot, knock,
-braze): DIR/private.pem (PKCS#8, mode 0600: give it to 'usersig token
---key-file') and DIR/public.pem (PKIX: upload it to the vendor's console).
-DIR is created (mode 0700) if missing; existing files are never
-overwritten. Prints the two paths.
+Writes a new key pair: with --alg RS256 (the default) an RSA-2048 pair for
+the RS256 profiles (engagespot, knock, braze), with --alg ES256 an EC P-256
+pair for the ES256 profiles (onesignal, suprsend). DIR/private.pem (PKCS#8,
+mode 0600: give it to 'usersig token --key-file') and DIR/public.pem (PKIX:
+upload it to the vendor's console, or give it to a verifier). DIR is
+created (mode 0700) if missing; existing files are never overwritten.
+Prints the two paths.
 
 Exit codes: 0 written; 1 cannot write; 2 usage error.
 `
 
 func runKeygen(e *env, args []string) int {
 	fs := newFlagSet("keygen")
-	var out string
+	var out, alg string
 	fs.StringVar(&out, "out", "", "the `DIR` to write private.pem and public.pem into")
+	fs.StringVar(&alg, "alg", "RS256", "the key type: `RS256` (RSA-2048) or ES256 (EC P-256)")
 	if code, ok := e.parse(fs, keygenUsage, args); !ok {
 		return code
 	}
 	if out == "" {
 		return e.usageError(fs.Name(), "--out is required")
+	}
+	generate := map[string]func() ([]byte, []byte, error){
+		"RS256": usertoken.GenerateRSAKeyPair,
+		"ES256": usertoken.GenerateECKeyPair,
+	}[strings.ToUpper(alg)]
+	if generate == nil {
+		return e.usageError(fs.Name(), "--alg must be RS256 or ES256")
 	}
 	privPath, pubPath := filepath.Join(out, "private.pem"), filepath.Join(out, "public.pem")
 	for _, p := range []string{privPath, pubPath} {
@@ -139,7 +176,7 @@ func runKeygen(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "%s: %s\n", fs.Name(), pathErrorText(err))
 		return exitInvalid
 	}
-	priv, pub, err := usertoken.GenerateRSAKeyPair()
+	priv, pub, err := generate()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", fs.Name(), err)
 		return exitInvalid

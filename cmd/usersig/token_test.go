@@ -69,6 +69,61 @@ func TestTokenHS256(t *testing.T) {
 	assert.Equal(t, "u1", id)
 }
 
+func TestKeygenES256AndTokens(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ec")
+	r := cli(t, "", "keygen", "--alg", "es256", "--out", dir)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	priv, pub := filepath.Join(dir, "private.pem"), filepath.Join(dir, "public.pem")
+	st, err := os.Stat(priv)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	pubPEM, err := os.ReadFile(pub)
+	require.NoError(t, err)
+	// An RS256 profile refuses the EC key.
+	r = cli(t, "", "token", "--profile", "knock", "--user-id", "u", "--key-file", priv)
+	assert.Equal(t, exitUsage, r.code)
+	for _, tc := range []struct {
+		extra []string
+		p     usertoken.Profile
+	}{
+		{[]string{"--profile", "onesignal", "--app-id", "app-1"}, usertoken.OneSignal("app-1")},
+		{[]string{"--profile", "suprsend", "--tenant-id", "acme"}, usertoken.SuprSend("acme")},
+		{[]string{"--profile", "SuprSend"}, usertoken.SuprSend("")},
+	} {
+		r := cli(t, "", join([]string{"token", "--user-id", "user-42", "--key-file", priv}, tc.extra)...)
+		require.Equal(t, exitOK, r.code, "%v: %s", tc.extra, r.stderr)
+		oneLine(t, r.stdout)
+		v, err := usertoken.NewVerifier(tc.p, pubPEM, usertoken.WithClock(func() time.Time { return testNow }))
+		require.NoError(t, err)
+		id, err := v.Verify(strings.TrimSpace(r.stdout))
+		require.NoError(t, err, "%v", tc.extra)
+		assert.Equal(t, "user-42", id)
+	}
+}
+
+func TestTokenNewHS256Profiles(t *testing.T) {
+	secret := "hs256-shared-secret-0123456789abcdef-distinctive"
+	p := filepath.Join(t.TempDir(), "secret")
+	require.NoError(t, os.WriteFile(p, []byte(secret+"\n"), 0o600))
+	for _, tc := range []struct {
+		extra []string
+		p     usertoken.Profile
+	}{
+		{[]string{"--profile", "streamchat"}, usertoken.StreamChat()},
+		{[]string{"--profile", "talkjs", "--app-id", "tApp"}, usertoken.TalkJS("tApp")},
+		{[]string{"--profile", "magicbell", "--api-key", "pk_1"}, usertoken.MagicBell("pk_1")},
+	} {
+		r := cli(t, "", join([]string{"token", "--user-id", "u1", "--key-file", p}, tc.extra)...)
+		require.Equal(t, exitOK, r.code, "%v: %s", tc.extra, r.stderr)
+		assert.NotContains(t, r.stdout+r.stderr, secret)
+		v, err := usertoken.NewVerifier(tc.p, []byte(secret), usertoken.WithClock(func() time.Time { return testNow }))
+		require.NoError(t, err)
+		id, err := v.Verify(strings.TrimSpace(r.stdout))
+		require.NoError(t, err, "%v", tc.extra)
+		assert.Equal(t, "u1", id)
+	}
+}
+
 func TestTokenUsage(t *testing.T) {
 	secret := "hs256-shared-secret-0123456789abcdef-distinctive"
 	p := filepath.Join(t.TempDir(), "secret")
@@ -81,7 +136,13 @@ func TestTokenUsage(t *testing.T) {
 		{"no profile", []string{"token", "--user-id", "u", "--key-file", p}, "--profile is required"},
 		{"unknown profile", []string{"token", "--profile", "nope", "--user-id", "u", "--key-file", p}, `unknown profile "nope"`},
 		{"engagespot without api key", []string{"token", "--profile", "engagespot", "--user-id", "u", "--key-file", p}, "needs --api-key"},
-		{"kid on intercom", []string{"token", "--profile", "intercom", "--kid", "k", "--user-id", "u", "--key-file", p}, "takes neither"},
+		{"kid on intercom", []string{"token", "--profile", "intercom", "--kid", "k", "--user-id", "u", "--key-file", p}, "takes no --kid"},
+		{"api key on talkjs", []string{"token", "--profile", "talkjs", "--app-id", "a", "--api-key", "k", "--user-id", "u", "--key-file", p}, "--api-key applies to engagespot and magicbell only"},
+		{"talkjs without app id", []string{"token", "--profile", "talkjs", "--user-id", "u", "--key-file", p}, "needs --app-id"},
+		{"onesignal without app id", []string{"token", "--profile", "onesignal", "--user-id", "u", "--key-file", p}, "needs --app-id"},
+		{"tenant on streamchat", []string{"token", "--profile", "streamchat", "--tenant-id", "t", "--user-id", "u", "--key-file", p}, "takes no --tenant-id"},
+		{"secret for es256", []string{"token", "--profile", "suprsend", "--user-id", "u", "--key-file", p}, "wrong kind of key"},
+		{"keygen unknown alg", []string{"keygen", "--out", t.TempDir(), "--alg", "HS256"}, "--alg must be RS256 or ES256"},
 		{"no key file", []string{"token", "--profile", "intercom", "--user-id", "u"}, "--key-file is required"},
 		{"no user id", []string{"token", "--profile", "intercom", "--key-file", p}, "--user-id is required"},
 		{"pem for hs256 / secret for rs256", []string{"token", "--profile", "knock", "--user-id", "u", "--key-file", p}, "wrong kind of key"},

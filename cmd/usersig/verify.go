@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/usersig/usersig"
@@ -25,6 +24,15 @@ identity. With --json, prints {"valid","result","reason"} on stdout instead.
 Exit codes: 0 valid; 1 malformed, invalid or expired; 2 usage error.
 `
 
+var verifyForm = form{
+	name:       "verify",
+	usage:      verifyUsage,
+	scheme:     true,
+	signature:  "the signature text `SIG` to check, exactly as received",
+	emptySigOK: true,
+	jsonHelp:   "print one JSON object on stdout instead of text",
+}
+
 // verifyOutput is verify --json's object.
 type verifyOutput struct {
 	Valid  bool   `json:"valid"`
@@ -33,64 +41,15 @@ type verifyOutput struct {
 }
 
 func runVerify(e *env, args []string) int {
-	fs := newFlagSet("verify")
-	var (
-		scheme, signature string
-		id                identityFlags
-		src               secretSource
-		asJSON            bool
-	)
-	fs.StringVar(&scheme, "scheme", "", "the preset `NAME` (see 'usersig schemes')")
-	fs.StringVar(&signature, "signature", "", "the signature text `SIG` to check, exactly as received")
-	id.register(fs)
-	src.register(fs)
-	fs.BoolVar(&asJSON, "json", false, "print one JSON object on stdout instead of text")
-	if code, ok := e.parse(fs, verifyUsage, args); !ok {
+	r, code, ok := e.prepare(verifyForm, args)
+	if !ok {
 		return code
 	}
-	sc, msg := lookupScheme(scheme)
-	if msg != "" {
-		return e.usageError(fs.Name(), msg)
+	out, code, ok := e.verdict(r, r.signer.VerifyCredential(r.credential()))
+	if !ok {
+		return code
 	}
-	if !flagSet(fs, "signature") {
-		return e.usageError(fs.Name(), "--signature is required")
-	}
-	if _, err := id.expiry(); err != nil {
-		return e.usageError(fs.Name(), "--expires: "+expiryErrorText(err))
-	}
-	secret, msg := src.load(e)
-	if msg != "" {
-		return e.usageError(fs.Name(), msg)
-	}
-	signer, err := e.newSigner(sc, secret)
-	if err != nil {
-		return e.usageError(fs.Name(), err.Error())
-	}
-	err = signer.VerifyCredential(usersig.Credential{UserID: id.userID, Email: id.email, Expires: id.expires, Signature: signature})
-	var out verifyOutput
-	var fe *usersig.SignatureFormatError
-	switch {
-	case err == nil:
-		out = verifyOutput{Valid: true, Result: "valid"}
-	case errors.As(err, &fe):
-		out = verifyOutput{Result: "malformed", Reason: fmt.Sprintf("malformed signature: scheme %s wants %s (%d characters), and this text %s", sc.Name, fe.Encoding, fe.Encoding.EncodedLen(), fe.Reason)}
-	case errors.Is(err, usersig.ErrInvalidSignature):
-		out = verifyOutput{Result: "invalid", Reason: fmt.Sprintf("invalid signature: well-formed, but not the %s signature (%s, as %s) of this identity under this secret; run 'usersig diagnose' with the same flags to find out why", sc.Name, sc.Describe(), sc.Encoding)}
-	case errors.Is(err, usersig.ErrExpired):
-		out = verifyOutput{Result: "expired", Reason: fmt.Sprintf("expired: the identity expired at %s (now %s)", id.expires, e.now().UTC().Format("2006-01-02T15:04:05Z"))}
-	case errors.Is(err, usersig.ErrMissingIdentity):
-		return e.usageError(fs.Name(), fmt.Sprintf("scheme %s signs the %s: %s", sc.Name, sc.Describe(), missingFlags(sc)))
-	case errors.Is(err, usersig.ErrInvalidExpiry):
-		return e.usageError(fs.Name(), "--expires: "+expiryErrorText(err))
-	default:
-		fmt.Fprintf(e.stderr, "%s: %v\n", fs.Name(), err)
-		return exitInvalid
-	}
-	code := exitOK
-	if !out.Valid {
-		code = exitInvalid
-	}
-	if asJSON {
+	if r.asJSON {
 		if c := e.writeJSON(out); c != exitOK {
 			return c
 		}
@@ -99,18 +58,30 @@ func runVerify(e *env, args []string) int {
 	if out.Valid {
 		fmt.Fprintln(e.stdout, "valid")
 	} else {
-		fmt.Fprintf(e.stderr, "%s: %s\n", fs.Name(), out.Reason)
+		fmt.Fprintf(e.stderr, "%s: %s\n", r.fs.Name(), out.Reason)
 	}
 	return code
 }
 
-// flagSet reports whether the flag was given, even as "".
-func flagSet(fs *flag.FlagSet, name string) bool {
-	found := false
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == name {
-			found = true
-		}
-	})
-	return found
+// verdict turns VerifyCredential's error into verify's output and exit
+// code; false when it is a usage or I/O error, already printed.
+func (e *env) verdict(r *request, err error) (verifyOutput, int, bool) {
+	sc := r.sc
+	var fe *usersig.SignatureFormatError
+	switch {
+	case err == nil:
+		return verifyOutput{Valid: true, Result: "valid"}, exitOK, true
+	case errors.As(err, &fe):
+		return verifyOutput{Result: "malformed", Reason: fmt.Sprintf("malformed signature: scheme %s wants %s (%d characters), and this text %s", sc.Name, fe.Encoding, fe.Encoding.EncodedLen(), fe.Reason)}, exitInvalid, true
+	case errors.Is(err, usersig.ErrInvalidSignature):
+		return verifyOutput{Result: "invalid", Reason: fmt.Sprintf("invalid signature: well-formed, but not the %s signature (%s, as %s) of this identity under this secret; run 'usersig diagnose' with the same flags to find out why", sc.Name, sc.Describe(), sc.Encoding)}, exitInvalid, true
+	case errors.Is(err, usersig.ErrExpired):
+		return verifyOutput{Result: "expired", Reason: fmt.Sprintf("expired: the identity expired at %s (now %s)", r.id.expires, e.now().UTC().Format("2006-01-02T15:04:05Z"))}, exitInvalid, true
+	case errors.Is(err, usersig.ErrMissingIdentity):
+		return verifyOutput{}, e.usageError(r.fs.Name(), missingText(sc)), false
+	case errors.Is(err, usersig.ErrInvalidExpiry):
+		return verifyOutput{}, e.usageError(r.fs.Name(), "--expires: "+expiryErrorText(err)), false
+	}
+	fmt.Fprintf(e.stderr, "%s: %v\n", r.fs.Name(), err)
+	return verifyOutput{}, exitInvalid, false
 }

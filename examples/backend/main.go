@@ -1,7 +1,7 @@
 // Command backend is a runnable demonstration of usersig: a demo login, an
 // endpoint that hands the logged-in user's signature to the front end
-// (usersig.MintHandler), an API that accepts only signed requests
-// (usersig.Middleware), and a page whose script does Proficient's front-end
+// (sighttp.MintHandler), an API that accepts only signed requests
+// (sighttp.Middleware), and a page whose script does Proficient's front-end
 // flow: log in, fetch the hash from /hmac, call /api/inbox with
 // X-PROFICIENT-USER-EXTERNAL-ID and X-PROFICIENT-USER-HMAC, and tamper with
 // them to see the 401.
@@ -45,6 +45,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags.SetOutput(stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free port")
 	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h asked for the usage the flag package printed: not a failure
+		}
 		return err
 	}
 	if flags.NArg() > 0 {

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/sighttp"
 )
 
 // The page and its scripts. static/flow.mjs is the front-end flow, shared
@@ -76,11 +77,11 @@ func newServer(secret []byte, logger *slog.Logger) (http.Handler, error) {
 	mux.HandleFunc("POST /login", d.login)
 	mux.HandleFunc("POST /logout", d.logout)
 	// The mint endpoint: the logged-in user's credential, and nobody else's.
-	mint := usersig.MintHandler(signer, d.authenticate)
+	mint := sighttp.MintHandler(signer, d.authenticate)
 	mux.Handle("GET /hmac", mint)
 	mux.Handle("POST /hmac", mint)
 	// The protected API: the identity comes from the verified headers only.
-	verify := usersig.Middleware(signer, usersig.WithLogger(logger))
+	verify := sighttp.Middleware(signer, sighttp.WithLogger(logger))
 	mux.Handle("GET /api/inbox", verify(http.HandlerFunc(inbox)))
 	return securityHeaders(mux), nil
 }
@@ -146,7 +147,7 @@ func (d *demo) logout(w http.ResponseWriter, r *http.Request) {
 // inbox answers the verified user's messages. The middleware has already
 // refused every request without a valid signature.
 func inbox(w http.ResponseWriter, r *http.Request) {
-	id, ok := usersig.IdentityFromContext(r.Context())
+	id, ok := sighttp.IdentityFromContext(r.Context())
 	if !ok { // unreachable behind the middleware, but never guess
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
 		return

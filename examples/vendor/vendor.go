@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/sighttp"
 )
 
 // A tenant is one of the vendor's customer projects: a publishable API key
@@ -43,13 +44,13 @@ func newVendor(tenants []tenant, logger *slog.Logger) (http.Handler, error) {
 		signers[t.APIKey] = s
 		names[t.APIKey] = t.Name
 	}
-	verify := usersig.Middleware(nil,
-		usersig.WithSignerLookup(usersig.SignersByHeader(keyHeader, signers)),
-		usersig.WithLogger(logger))
+	verify := sighttp.Middleware(nil,
+		sighttp.WithSignerLookup(sighttp.SignersByHeader(keyHeader, signers)),
+		sighttp.WithLogger(logger))
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /v1/me", verify(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, _ := usersig.IdentityFromContext(r.Context())
+		id, _ := sighttp.IdentityFromContext(r.Context())
 		// The lookup accepted this header, once, with a known key.
 		project := names[r.Header.Get(keyHeader)]
 		w.Header().Set("Content-Type", "application/json")

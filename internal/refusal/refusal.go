@@ -29,6 +29,14 @@ const (
 	Unsigned       = "unsigned"        // report-only: an unsigned request let through
 )
 
+// The messages of the log records for a refused request and, under
+// report-only, an unsigned one let through. They keep the module's name,
+// which operators' log queries use.
+const (
+	MsgRejected = "usersig: request rejected"
+	MsgUnsigned = "usersig: unsigned request allowed"
+)
+
 // UnauthorizedBody is all a refused client learns.
 const UnauthorizedBody = `{"error":"unauthorized"}` + "\n"
 

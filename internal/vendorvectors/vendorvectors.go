@@ -1,5 +1,6 @@
 // Package vendorvectors reads testdata/vendors/*.json, the signatures the
-// vendors' own snippets computed (internal/interop/vendors), for the tests
+// vendors' own code and samples computed, each in its own language
+// (internal/interop/vendors), for the tests
 // of package usersig and of the usersig command.
 package vendorvectors
 
@@ -19,6 +20,18 @@ type File struct {
 	Vectors   []Vector `json:"vectors"`
 	// Refused are identities the vendor's rule has nothing to sign for.
 	Refused []Vector `json:"refused"`
+	// RefusedSecrets are secrets the scheme must refuse (Pylon's hex rule).
+	RefusedSecrets []RefusedSecret `json:"refusedSecrets"`
+	// SampleDefects explains each Vector.SampleDefect word the file uses.
+	SampleDefects map[string]string `json:"sampleDefects"`
+}
+
+// A RefusedSecret is a secret New must refuse: Refusal is "malformed"
+// (ErrMalformedSecret) or "weak" (ErrWeakSecret).
+type RefusedSecret struct {
+	Name    string `json:"name"`
+	Secret  string `json:"secret"`
+	Refusal string `json:"refusal"`
 }
 
 // A Vector is one identity and the signature the vendor's snippet gave it.
@@ -33,6 +46,15 @@ type Vector struct {
 	Message     string `json:"message"`   // the exact bytes signed
 	Signature   string `json:"signature"`
 	KnownAnswer bool   `json:"knownAnswer"` // a vendor's published sample, keyed "secret"
+
+	// Where the vendor's own sample or plugin gives something other than
+	// the vendor's server behaviour (Signature), SampleSignature is what it
+	// gave ("" for nothing at all), SampleMessage what it hashed if that
+	// differs from Message, and SampleDefect one word for how it differs:
+	// "ascii-secret", "empty-user-id", "esc-js" or "upper-hex".
+	SampleSignature string `json:"sampleSignature"`
+	SampleMessage   string `json:"sampleMessage"`
+	SampleDefect    string `json:"sampleDefect"`
 }
 
 // Load reads every *.json in dir, keyed by file name without ".json"

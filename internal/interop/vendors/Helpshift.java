@@ -1,4 +1,4 @@
-// Helpshift vectors computed by Helpshift's own Java sample (seed 003).
+// Helpshift vectors computed by Helpshift's own Java sample (Helpshift FAQ "User Identity Verification").
 //
 // Usage (JDK 11+ single-file source launcher, no build step):
 //   java -Dfile.encoding=UTF-8 Helpshift.java <identities.json> <outdir>
@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 public class Helpshift {
 
-    // Transcribed from seed 003 (Java sample, class IdentityVerificationHelper). The doc scrape
+    // Transcribed from Helpshift FAQ "User Identity Verification" (Java sample, class IdentityVerificationHelper). The doc scrape
     // lost the sb.append lines and braces; restored as the prose rule and the Python/Node
     // samples say (append uid if non-null, then email if non-null). Two deliberate changes:
     //  1. javax.xml.bind.DatatypeConverter.printBase64Binary(hash) -> java.util.Base64
@@ -68,7 +68,7 @@ public class Helpshift {
         return sb.toString();
     }
 
-    // Rule (seed 003): uid, or email, or uid+email. Neither present -> nothing to sign -> refused.
+    // Rule (Helpshift FAQ "User Identity Verification"): uid, or email, or uid+email. Neither present -> nothing to sign -> refused.
     static String[] helpshift(String secret, String uid, String email) {
         if (uid == null && email == null) return null;
         return new String[] {message(uid, email), HELPER.sign(uid, email, secret)};
@@ -116,10 +116,10 @@ public class Helpshift {
 
         Object[][] presets = {
             {"helpshift", (Rule) Helpshift::helpshift,
-             "seed 003 (Helpshift identity verification FAQ, Java sample IdentityVerificationHelper.sign); vendors.md",
+             "Helpshift FAQ, User Identity Verification (Java sample IdentityVerificationHelper.sign)",
              "uid, or email, or uid+email concatenated with no separator (by which are present)"},
             {"helpshift-full-privacy", (Rule) Helpshift::helpshiftFullPrivacy,
-             "seed 003 (Helpshift: EnableFullPrivacy => User ID only, Java sample with email null); vendors.md",
+             "Helpshift FAQ, User Identity Verification (EnableFullPrivacy: User ID only; Java sample with email null)",
              "uid only (email ignored)"},
         };
         for (Object[] p : presets) {
@@ -161,7 +161,7 @@ public class Helpshift {
             Files.writeString(outDir.resolve(preset + "-java.json"), sb.toString(), StandardCharsets.UTF_8);
         }
 
-        // Belt and braces: the vendors.md known answer, hard-coded, independent of the input file.
+        // Belt and braces: the published known answer, hard-coded, independent of the input file.
         if (!HELPER.sign("42", "user@example.com", "secret").equals("bFp9vqiTajIzPYoEBVWBMEdXYQuX22MEcRQwk6xbgms=")) {
             die("KNOWN ANSWER MISMATCH (hard-coded Helpshift uid 42 + user@example.com)");
         }

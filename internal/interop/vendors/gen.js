@@ -4,12 +4,13 @@
 //
 // Usage: node gen.js <identities.json> <outdir>
 //
-// Writes <outdir>/<preset>.json for all 18 presets plus productfruits-dotnet.json.
+// Writes <outdir>/<preset>.json for every preset whose vendor documents JavaScript or whose
+// rule is a one-liner in it, plus pylon.json (Pylon's Node sample).
 // Every preset below is a separate, commented transcription of the vendor's documented
-// rule or snippet. Sources are the table rows of /work/shared/reference/vendors.md
-// ("HMAC presets to ship") and the vendor doc seeds in /work/shared/seeds/.
+// rule or snippet, citing the vendor's page or repository. The vendors whose own code is
+// Ruby, PHP or C# are also run natively: vendors.rb, vendors.php, ProductFruits.cs.
 //
-// Conventions (vendors.md, first paragraph): the key is the secret's characters as UTF-8
+// Conventions: the key is the secret's characters as UTF-8
 // bytes exactly as given (Node's createHmac(alg, string) does exactly that: a string key is
 // UTF-8 encoded, never base64/hex-decoded); the message is the UTF-8 bytes of the text
 // (hmac.update(string) defaults to 'utf8'); "hex" is digest('hex') (lowercase),
@@ -28,26 +29,26 @@ const path = require('path');
 // returns {message, signature} or null.
 // ---------------------------------------------------------------------------------------
 
-// Engagespot — seed 000 ("On your Server code"):
+// Engagespot — Engagespot HMAC Authentication docs ("On your Server code"):
 //   const hash = createHmac('sha256', apiSecret).update(userId, 'utf8')
 //   "you should pass this base64 encoded value of this hash to userSignature"
-// vendors.md row: Engagespot | userId | b64 (also packages/core/src/Notification.ts).
+// Engagespot | userId | b64 (also packages/core/src/Notification.ts).
 function engagespot(apiSecret, { userId }) {
   if (userId === null) return null;
   const hash = crypto.createHmac('sha256', apiSecret).update(userId, 'utf8').digest('base64');
   return { message: userId, signature: hash };
 }
 
-// Proficient — seed 002: "The HMAC hash is a string generated with the SHA-256 algorithm and
+// Proficient — Proficient HMAC docs: "The HMAC hash is a string generated with the SHA-256 algorithm and
 // digested with Base64. It is produced using your project's HMAC secret as key and your
-// user's external ID as message."  vendors.md row: Proficient | user external id | b64.
+// user's external ID as message."  Proficient | user external id | b64.
 function proficient(hmacSecret, { userId: userExternalId }) {
   if (userExternalId === null) return null;
   const hmac = crypto.createHmac('sha256', hmacSecret).update(userExternalId).digest('base64');
   return { message: userExternalId, signature: hmac };
 }
 
-// Helpshift — seed 003, Node sample (curly quotes and the braces lost by the doc scrape
+// Helpshift — Helpshift FAQ User Identity Verification, Node sample (curly quotes and the braces lost by the doc scrape
 // restored; each `if` closes before the next, as in the Python and Java samples and the
 // prose rule "uid, or email, or uid+email concatenated"):
 //   var message = '';
@@ -74,7 +75,7 @@ function helpshift(secret, { userId, email }) {
   return helpshiftSample(userId, email, secret);
 }
 
-// Helpshift, full privacy — seed 003: "If the EnableFullPrivacy flag is set to True, the HMAC
+// Helpshift, full privacy — Helpshift FAQ User Identity Verification: "If the EnableFullPrivacy flag is set to True, the HMAC
 // digest for those users should be generated on the User ID only. Email should be ignored".
 // Same sample, called with email = null.
 function helpshiftFullPrivacy(secret, { userId }) {
@@ -82,12 +83,12 @@ function helpshiftFullPrivacy(secret, { userId }) {
   return helpshiftSample(userId, null, secret);
 }
 
-// Product Fruits — seed 004, Node sample:
+// Product Fruits — Product Fruits User identity verification, Node sample:
 //   var date = new Date();  var serialisedDate = "";
 //   if (expiration_minutes > 0) { date.setMinutes(...); serialisedDate = date.toJSON() }
 //   var hmacData = `${username}${serialisedDate}`
 //   var hmacHash = crypto.createHmac("sha256", secret).update(hmacData).digest("base64")
-// (the scrape lost `.update(hmacData).digest("base64")`; vendors.md confirms b64 and the
+// (the scrape lost `.update(hmacData).digest("base64")` confirms b64 and the
 // known answers below check it). Instead of now+minutes we use a fixed instant:
 // `new Date(expiresAt)` — the same Date object the sample would hold — then `.toJSON()`.
 function productfruits(secret, { userId: username }, expiresAt) {
@@ -102,20 +103,7 @@ function productfruits(secret, { userId: username }, expiresAt) {
   return { message: hmacData, signature: hmacHash, expires: serialisedDate };
 }
 
-// Product Fruits, .NET sample — help.productfruits.com/en/article/examples-of-backend-hmac-computation
-// signs username + expiry.ToString("o"). EMULATED here: for a UTC DateTime, "o" is
-// yyyy-MM-ddTHH:mm:ss.fffffffZ (seven fraction digits, 100 ns ticks). We build exactly that
-// text from the RFC 3339 input and hash username + text with Node's createHmac.
-function productfruitsDotnet(secret, { userId: username }, expiresAt) {
-  if (username === null) return null;
-  var serialisedDate = '';
-  if (expiresAt !== null) serialisedDate = dotnetRoundTripUtc(expiresAt);
-  var hmacData = `${username}${serialisedDate}`;
-  var hmacHash = crypto.createHmac('sha256', secret).update(hmacData).digest('base64');
-  return { message: hmacData, signature: hmacHash, expires: serialisedDate };
-}
-
-// Intercom identity verification — vendors.md row: user_id if present, else email | hex
+// Intercom identity verification — user_id if present, else email | hex
 // (intercom-rails lib/intercom-rails/script_tag.rb; Intercom's Node sample is
 // crypto.createHmac('sha256', secret).update(userIdentifier).digest('hex')).
 function intercom(secret, { userId, email }) {
@@ -124,21 +112,21 @@ function intercom(secret, { userId, email }) {
   return { message: userIdentifier, signature: crypto.createHmac('sha256', secret).update(userIdentifier).digest('hex') };
 }
 
-// Crisp — vendors.md row: email | hex (crisp-plugin-wordpress crisp.php: PHP
+// Crisp — email | hex (crisp-plugin-wordpress crisp.php: PHP
 // hash_hmac("sha256", $email, $secret), whose Node form is createHmac(...).update(email).digest('hex')).
 function crisp(secret, { email }) {
   if (email === null) return null;
   return { message: email, signature: crypto.createHmac('sha256', secret).update(email).digest('hex') };
 }
 
-// Help Scout Beacon secure mode — vendors.md row: email | hex
+// Help Scout Beacon secure mode — email | hex
 // (developer.helpscout.com/beacon-2/web/secure-mode, Node: createHmac('sha256', secret).update(email).digest('hex')).
 function helpscout(secret, { email }) {
   if (email === null) return null;
   return { message: email, signature: crypto.createHmac('sha256', secret).update(email).digest('hex') };
 }
 
-// Front Chat — vendors.md row: userId if passed, else email | hex (dev.frontapp.com/docs/identify-users).
+// Front Chat — userId if passed, else email | hex (dev.frontapp.com/docs/identify-users).
 function front(verificationSecret, { userId, email }) {
   const identifier = userId !== null ? userId : email;
   if (identifier === null) return null;
@@ -149,21 +137,21 @@ function front(verificationSecret, { userId, email }) {
 // HMAC-SHA256 of the user ID keyed with the JavaScript API key, passed as `hash` to
 // Tawk_API.login({hash, userId}) / setAttributes(). The page's Crypto.js sample is
 // CryptoJS.enc.Hex.stringify(CryptoJS.HmacSHA256(userId, secretKey)): lowercase hex.
-// (vendors.md's row said email and cited tawk-wordpress tawkto.php, which computes no hash:
-// that was the legacy Tawk_API.visitor form; the vendor's current page signs the user ID.)
+// (The Tawk_API.visitor form signs the email instead: tawk-wordpress get_visitor_hash, run
+// in PHP by vendors.php for the tawkto-visitor preset.)
 function tawkto(apiKey, { userId }) {
   if (userId === null) return null;
   return { message: userId, signature: crypto.createHmac('sha256', apiKey).update(userId).digest('hex') };
 }
 
-// Novu — vendors.md row: subscriberId | hex, compared exactly (lowercase)
+// Novu — subscriberId | hex, compared exactly (lowercase)
 // (novuhq/novu apps/api/src/app/inbox/utils/encryption.ts: createHmac('sha256', key).update(subscriberId).digest('hex')).
 function novu(apiKey, { userId: subscriberId }) {
   if (subscriberId === null) return null;
   return { message: subscriberId, signature: crypto.createHmac('sha256', apiKey).update(subscriberId).digest('hex') };
 }
 
-// MagicBell legacy HMAC — vendors.md row: external id if present, else email | b64
+// MagicBell legacy HMAC — external id if present, else email | b64
 // (magicbell-js packages/magicbell/src/crypto.ts, history).
 function magicbell(apiSecret, { userId: externalId, email }) {
   const value = externalId !== null ? externalId : email;
@@ -171,21 +159,21 @@ function magicbell(apiSecret, { userId: externalId, email }) {
   return { message: value, signature: crypto.createHmac('sha256', apiSecret).update(value).digest('base64') };
 }
 
-// Courier legacy HMAC — vendors.md row: userId | hex
+// Courier legacy HMAC — userId | hex
 // (trycourier/courier-react packages/client-graphql/src/client.ts).
 function courier(apiKey, { userId }) {
   if (userId === null) return null;
   return { message: userId, signature: crypto.createHmac('sha256', apiKey).update(userId).digest('hex') };
 }
 
-// Chatwoot — vendors.md row: identifier | hex, compared exactly
+// Chatwoot — identifier | hex, compared exactly
 // (chatwoot app/controllers/api/v1/widget/contacts_controller.rb; OpenSSL::HMAC.hexdigest('sha256', key, identifier)).
 function chatwoot(hmacToken, { userId: identifier }) {
   if (identifier === null) return null;
   return { message: identifier, signature: crypto.createHmac('sha256', hmacToken).update(identifier).digest('hex') };
 }
 
-// Gleap — vendors.md row: String(userId) | hex (docs.gleap.io, enforce identity verification).
+// Gleap — String(userId) | hex (docs.gleap.io, enforce identity verification).
 // Our ids are already strings, so String() is the identity here.
 function gleap(secret, { userId }) {
   if (userId === null) return null;
@@ -193,48 +181,72 @@ function gleap(secret, { userId }) {
   return { message, signature: crypto.createHmac('sha256', secret).update(message).digest('hex') };
 }
 
-// Canny — vendors.md row: user.id | hex (developers.canny.io/install/security).
+// Canny — user.id | hex (developers.canny.io/install/security).
 function canny(privateKey, { userId }) {
   if (userId === null) return null;
   const user = { id: userId };
   return { message: user.id, signature: crypto.createHmac('sha256', privateKey).update(user.id).digest('hex') };
 }
 
-// Plain — vendors.md row: email | hex (plain.com/docs/chat/authentication, customerDetails.emailHash).
+// Plain — email | hex (plain.com/docs/chat/authentication, customerDetails.emailHash).
 function plain(secret, { email }) {
   if (email === null) return null;
   return { message: email, signature: crypto.createHmac('sha256', secret).update(email).digest('hex') };
 }
 
-// Featurebase legacy — vendors.md row: userId, else email | hex (help.featurebase.app/articles/4543540).
+// Featurebase legacy — userId, else email | hex (help.featurebase.app/articles/4543540).
 function featurebase(secret, { userId, email }) {
   const value = userId !== null ? userId : email;
   if (value === null) return null;
   return { message: value, signature: crypto.createHmac('sha256', secret).update(value).digest('hex') };
 }
 
+// TalkJS — github.com/talkjs/talkjs-examples (commit bfb25ca6c68acd070e067b22a50a97afd1e80c77)
+// webhooks/nodejs/express-webhook/controllers/chatController.js, TalkJS's own example backend:
+//   signature: crypto.createHmac("sha256", secret).update(me.id).digest("hex")
+// (lower case; the docs' PHP sample upper-cases it: see vendors.php, talkjs-php.json).
+function talkjs(secret, { userId }) {
+  if (userId === null) return null;
+  const me = { id: userId };
+  return { message: me.id, signature: crypto.createHmac('sha256', secret).update(me.id).digest('hex') };
+}
+
+// Pylon — Pylon "Identity Verification", docs.usepylon.com/pylon-docs/chat-widget/identity-verification,
+// Node sample ("the secret is a hex string and must be decoded to text before use"):
+//   const secretBytes = Buffer.from(secret, "hex");
+//   const verificationHash = createHmac("sha256", secretBytes).update(email).digest("hex");
+// Its secrets come from identities.json's pylon.secrets (hex), not the shared text secrets.
+function pylon(secret, { email }) {
+  if (email === null) return null;
+  const secretBytes = Buffer.from(secret, 'hex');
+  if (secretBytes.length * 2 !== secret.length) die(`pylon: Buffer.from dropped part of ${secret}`);
+  const verificationHash = crypto.createHmac('sha256', secretBytes).update(email).digest('hex');
+  return { message: email, signature: verificationHash };
+}
+
 // ---------------------------------------------------------------------------------------
 // Preset table: name, snippet, rule text, encoding, source citation.
 // ---------------------------------------------------------------------------------------
 const PRESETS = [
-  ['engagespot', engagespot, 'userId', 'base64', 'seed 000 (Engagespot HMAC Authentication: createHmac(sha256, apiSecret).update(userId, utf8), base64); vendors.md; github.com/Engagespot/engagespot packages/core/src/Notification.ts'],
-  ['proficient', proficient, 'user external id (userId)', 'base64', 'seed 002 (Proficient: SHA-256 HMAC of the user external ID, digested with Base64); vendors.md'],
-  ['helpshift', helpshift, 'uid, or email, or uid+email concatenated with no separator (by which are present)', 'base64', 'seed 003 (Helpshift identity verification FAQ, Node sample); vendors.md; github.com/helpshift/helpshift-ios-sdkx-samples MockUserAuthTokenServer.swift'],
-  ['helpshift-full-privacy', helpshiftFullPrivacy, 'uid only (email ignored)', 'base64', 'seed 003 (Helpshift: EnableFullPrivacy => User ID only, Node sample with email null); vendors.md'],
-  ['productfruits', productfruits, 'username (userId) + expiry text (JS Date.toJSON()), or username + "" when no expiry', 'base64', 'seed 004 (Product Fruits user identity verification, Node sample: new Date(...).toJSON()); vendors.md'],
-  ['intercom', intercom, 'user_id if present, else email', 'hex', 'vendors.md; github.com/intercom/intercom-rails lib/intercom-rails/script_tag.rb'],
-  ['crisp', crisp, 'email', 'hex', 'vendors.md; github.com/crisp-im/crisp-plugin-wordpress crisp.php'],
-  ['helpscout', helpscout, 'email', 'hex', 'vendors.md; developer.helpscout.com/beacon-2/web/secure-mode'],
-  ['front', front, 'userId if passed, else email', 'hex', 'vendors.md; dev.frontapp.com/docs/identify-users'],
-  ['tawkto', tawkto, 'user ID', 'hex', 'help.tawk.to/article/how-to-generate-a-hash-for-javascript-api (Secure Mode; supersedes the vendors.md row)'],
-  ['novu', novu, 'subscriberId (userId)', 'hex', 'vendors.md; github.com/novuhq/novu apps/api/src/app/inbox/utils/encryption.ts'],
-  ['magicbell', magicbell, 'external id (userId) if present, else email', 'base64', 'vendors.md; github.com/magicbell/magicbell-js packages/magicbell/src/crypto.ts (history)'],
-  ['courier', courier, 'userId', 'hex', 'vendors.md; github.com/trycourier/courier-react packages/client-graphql/src/client.ts'],
-  ['chatwoot', chatwoot, 'identifier (userId)', 'hex', 'vendors.md; github.com/chatwoot/chatwoot app/controllers/api/v1/widget/contacts_controller.rb'],
-  ['gleap', gleap, 'String(userId)', 'hex', 'vendors.md; docs.gleap.io (enforce identity verification)'],
-  ['canny', canny, 'user.id (userId)', 'hex', 'vendors.md; developers.canny.io/install/security'],
-  ['plain', plain, 'email', 'hex', 'vendors.md; plain.com/docs/chat/authentication'],
-  ['featurebase', featurebase, 'userId, else email', 'hex', 'vendors.md; help.featurebase.app/articles/4543540'],
+  ['engagespot', engagespot, 'userId', 'base64', 'Engagespot docs, HMAC Authentication (createHmac(sha256, apiSecret).update(userId, utf8), base64); github.com/Engagespot/engagespot packages/core/src/Notification.ts'],
+  ['proficient', proficient, 'user external id (userId)', 'base64', 'Proficient docs, HMAC authentication (SHA-256 HMAC of the user external ID, digested with Base64)'],
+  ['helpshift', helpshift, 'uid, or email, or uid+email concatenated with no separator (by which are present)', 'base64', 'Helpshift FAQ, User Identity Verification (Node sample); github.com/helpshift/helpshift-ios-sdkx-samples MockUserAuthTokenServer.swift'],
+  ['helpshift-full-privacy', helpshiftFullPrivacy, 'uid only (email ignored)', 'base64', 'Helpshift FAQ, User Identity Verification (EnableFullPrivacy: User ID only; Node sample with email null)'],
+  ['productfruits', productfruits, 'username (userId) + expiry text (JS Date.toJSON()), or username + "" when no expiry', 'base64', 'Product Fruits docs, User identity verification; help.productfruits.com/en/article/examples-of-backend-hmac-computation (Node sample: new Date(...).toJSON())'],
+  ['intercom', intercom, 'user_id if present, else email', 'hex', 'github.com/intercom/intercom-rails lib/intercom-rails/script_tag.rb (Intercom\'s Node form: createHmac(sha256, secret).update(userIdentifier).digest(hex))'],
+  ['crisp', crisp, 'email', 'hex', 'github.com/crisp-im/crisp-plugin-wordpress crisp.php (Node form of hash_hmac(sha256, email, secret))'],
+  ['helpscout', helpscout, 'email', 'hex', 'Help Scout, Secure Mode; developer.helpscout.com/beacon-2/web/secure-mode (Node sample)'],
+  ['front', front, 'userId if passed, else email', 'hex', 'Front, Identify users; dev.frontapp.com/docs/identify-users (Node sample)'],
+  ['tawkto', tawkto, 'user ID', 'hex', 'Tawk.to, How to generate a hash for the JavaScript API; help.tawk.to/article/how-to-generate-a-hash-for-javascript-api'],
+  ['novu', novu, 'subscriberId (userId)', 'hex', 'github.com/novuhq/novu apps/api/src/app/inbox/utils/encryption.ts'],
+  ['magicbell', magicbell, 'external id (userId) if present, else email', 'base64', 'github.com/magicbell/magicbell-js packages/magicbell/src/crypto.ts (history)'],
+  ['courier', courier, 'userId', 'hex', 'github.com/trycourier/courier-react packages/client-graphql/src/client.ts'],
+  ['chatwoot', chatwoot, 'identifier (userId)', 'hex', 'github.com/chatwoot/chatwoot app/controllers/api/v1/widget/contacts_controller.rb (Node form of OpenSSL::HMAC.hexdigest)'],
+  ['gleap', gleap, 'String(userId)', 'hex', 'Gleap, Enforce identity verification; docs.gleap.io/documentation/guides/enforce-identity-verification (Node sample)'],
+  ['canny', canny, 'user.id (userId)', 'hex', 'Canny, Security; developers.canny.io/install/security'],
+  ['plain', plain, 'email', 'hex', 'Plain, Authentication; plain.com/docs/chat/authentication'],
+  ['talkjs', talkjs, 'user id', 'hex', 'github.com/talkjs/talkjs-examples webhooks/nodejs/express-webhook/controllers/chatController.js (bfb25ca6c68acd070e067b22a50a97afd1e80c77): createHmac(sha256, secret).update(me.id).digest(hex)'],
+  ['featurebase', featurebase, 'userId, else email', 'hex', 'Featurebase, Set up Identity Verification; help.featurebase.app/articles/4543540-set-up-identity-verification'],
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -260,15 +272,6 @@ function parseRFC3339(text) {
     epochMs -= m[9] === '+' ? off : -off;
   }
   return { epochMs, frac };
-}
-
-function dotnetRoundTripUtc(expiresAt) {
-  const { epochMs, frac } = parseRFC3339(expiresAt);
-  // Whole seconds in UTC from the instant; fraction: the input's digits, truncated/padded
-  // to 7 (offsets are whole minutes, so they never change the fraction).
-  const utcSeconds = new Date(epochMs - (epochMs % 1000 + 1000) % 1000).toISOString().slice(0, 19);
-  const ticks = (frac + '0000000').slice(0, 7);
-  return `${utcSeconds}.${ticks}Z`;
 }
 
 function checkJsDate(expiresAt) {
@@ -319,7 +322,7 @@ function main() {
   for (const e of pf.expiries) checkJsDate(e.expiresAt);
   const kas = input.knownAnswers;
 
-  // Known answers first: assert, exit non-zero if any snippet disagrees (vendors.md).
+  // Known answers first: assert, exit non-zero if any snippet disagrees (the vendors' published answers).
   const byName = Object.fromEntries(PRESETS.map((p) => [p[0], p[1]]));
   const kaRecords = {};
   kas.forEach((ka, i) => {
@@ -334,8 +337,8 @@ function main() {
     (kaRecords[ka.preset] = kaRecords[ka.preset] || []).push(
       record(ka.name, ka.secret, ident, expiresAt, res, true));
   });
-  // Belt and braces: the vendors.md known answers, hard-coded here independently of the
-  // input file, plus the base64 form of HMAC(secret, Message) that vendors.md also gives.
+  // Belt and braces: the published known answers, hard-coded here independently of the
+  // input file, plus the base64 form of HMAC(secret, Message).
   const hard = [
     ['intercom hex', intercom('secret', { userId: 'Message', email: null }).signature, 'aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597'],
     ['HMAC(secret, Message) b64', crypto.createHmac('sha256', 'secret').update('Message').digest('base64'), 'qnR8UCqJggD55PohusaBNviGoOJ67HC6Btry4qXLVZc='],
@@ -364,22 +367,27 @@ function main() {
     });
   }
 
-  // Product Fruits, .NET ToString("o") emulation.
+  // Pylon: the vendor's hex secrets, not the shared text ones.
   {
     const vectors = [];
     const refused = [];
-    productFruitsVectors(productfruitsDotnet, identities, pf.expiries.concat(pf.dotnetExtraExpiries), vectors, refused);
-    // The no-expiry known answer signs username + "" in both samples, so it holds here too.
-    for (const r of kaRecords.productfruits || []) if (r.expiresAt === '') vectors.push(r);
-    checkEncoding('productfruits-dotnet', 'base64', vectors);
-    writeJSON(outDir, 'productfruits-dotnet.json', {
-      preset: 'productfruits',
-      source: 'help.productfruits.com/en/article/examples-of-backend-hmac-computation (.NET sample signs username + expiry.ToString("o")); the "o" text (UTC, 7 fraction digits, Z) is EMULATED in Node, then hashed with crypto.createHmac',
-      rule: 'username (userId) + expiry.ToString("o") for a UTC DateTime (yyyy-MM-ddTHH:mm:ss.fffffffZ), or username + "" when no expiry',
-      encoding: 'base64',
-      generator: 'node internal/interop/vendors/gen.js',
+    let k = 0;
+    for (const id of identities) {
+      const secret = input.pylon.secrets[k % input.pylon.secrets.length];
+      const res = pylon(secret, id);
+      if (res) k++;
+      (res ? vectors : refused).push(record(id.name, secret, id, null, res, false));
+    }
+    checkEncoding('pylon', 'hex', vectors);
+    writeJSON(outDir, 'pylon.json', {
+      preset: 'pylon',
+      source: 'Pylon, Identity Verification; docs.usepylon.com/pylon-docs/chat-widget/identity-verification (Node sample: Buffer.from(secret, "hex"))',
+      rule: 'email; key = the secret decoded from hex',
+      encoding: 'hex',
+      generator: 'node internal/interop/vendors/gen.js (Pylon\'s Node sample)',
       vectors,
       refused,
+      refusedSecrets: input.pylon.refusedSecrets,
     });
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Helpshift vectors computed by Helpshift's own Python 3 sample (seed 003).
+"""Helpshift vectors computed by Helpshift's own Python 3 sample (Helpshift FAQ "User Identity Verification").
 
 Usage: python3 helpshift.py <identities.json> <outdir>
 
@@ -16,7 +16,7 @@ import os
 import sys
 
 
-# Transcribed from seed 003 ("Python 3"), /work/shared/seeds/003_*.txt. The doc scrape turned
+# Transcribed from Helpshift FAQ "User Identity Verification" ("Python 3"). The doc scrape turned
 # the quotes into typographic ones and lost `hmac.new` in `uat = hmac.new(secretbytes,
 # messagebytes, hashlib.sha256)`; both restored, nothing else changed:
 #
@@ -55,7 +55,7 @@ def helpshift_message(uid, email):
 
 
 def helpshift(secret, uid, email):
-    # Rule (seed 003): uid, or email, or uid+email. With neither present the sample would
+    # Rule (Helpshift FAQ "User Identity Verification"): uid, or email, or uid+email. With neither present the sample would
     # sign '' -- there is nothing to sign, so refuse.
     if uid is None and email is None:
         return None
@@ -72,10 +72,10 @@ def helpshift_full_privacy(secret, uid, email):
 
 PRESETS = [
     ('helpshift', helpshift,
-     'seed 003 (Helpshift identity verification FAQ, Python 3 sample hmac_using_stdlib); vendors.md',
+     'Helpshift FAQ, User Identity Verification (Python 3 sample hmac_using_stdlib)',
      'uid, or email, or uid+email concatenated with no separator (by which are present)'),
     ('helpshift-full-privacy', helpshift_full_privacy,
-     'seed 003 (Helpshift: EnableFullPrivacy => User ID only, Python 3 sample with email None); vendors.md',
+     'Helpshift FAQ, User Identity Verification (EnableFullPrivacy: User ID only; Python 3 sample with email None)',
      'uid only (email ignored)'),
 ]
 
@@ -139,7 +139,7 @@ def main():
         with open(os.path.join(out_dir, preset + '-python.json'), 'w', encoding='utf-8', newline='\n') as f:
             f.write(json.dumps(doc, indent=2, ensure_ascii=False) + '\n')
 
-    # Belt and braces: the vendors.md known answer, hard-coded, independent of the input file.
+    # Belt and braces: the published known answer, hard-coded, independent of the input file.
     if hmac_using_stdlib('42', 'user@example.com', 'secret') != 'bFp9vqiTajIzPYoEBVWBMEdXYQuX22MEcRQwk6xbgms=':
         die('KNOWN ANSWER MISMATCH (hard-coded Helpshift uid 42 + user@example.com)')
 

@@ -1,8 +1,11 @@
-package usersig
+package sighttp
 
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/internal/refusal"
 )
 
 // MintHandler returns a handler that answers the authenticated user's
@@ -31,19 +34,19 @@ import (
 // Serve it only to your own front end: do not add CORS headers that let
 // other origins read it with the user's cookies. MintHandler panics if s or
 // authenticate is nil.
-func MintHandler(s *Signer, authenticate func(*http.Request) (Identity, error)) http.Handler {
+func MintHandler(s *usersig.Signer, authenticate func(*http.Request) (usersig.Identity, error)) http.Handler {
 	if s == nil {
-		panic("usersig: MintHandler with a nil Signer")
+		panic("sighttp: MintHandler with a nil Signer")
 	}
 	if authenticate == nil {
-		panic("usersig: MintHandler with a nil authenticate function")
+		panic("sighttp: MintHandler with a nil authenticate function")
 	}
 	return &mintHandler{s: s, authenticate: authenticate}
 }
 
 type mintHandler struct {
-	s            *Signer
-	authenticate func(*http.Request) (Identity, error)
+	s            *usersig.Signer
+	authenticate func(*http.Request) (usersig.Identity, error)
 }
 
 const (
@@ -54,23 +57,23 @@ const (
 func (h *mintHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
-		writeJSON(w, http.StatusMethodNotAllowed, methodNotAllowedBody)
+		refusal.WriteJSON(w, http.StatusMethodNotAllowed, methodNotAllowedBody)
 		return
 	}
 	id, err := h.authenticate(r)
 	if err != nil {
-		writeJSON(w, http.StatusUnauthorized, unauthorizedBody)
+		refusal.WriteUnauthorized(w)
 		return
 	}
 	c, err := h.s.Issue(id)
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, internalErrorBody)
+		refusal.WriteJSON(w, http.StatusInternalServerError, internalErrorBody)
 		return
 	}
 	body, err := json.Marshal(c)
 	if err != nil { // unreachable: a Credential is four strings
-		writeJSON(w, http.StatusInternalServerError, internalErrorBody)
+		refusal.WriteJSON(w, http.StatusInternalServerError, internalErrorBody)
 		return
 	}
-	writeJSON(w, http.StatusOK, string(append(body, '\n')))
+	refusal.WriteJSON(w, http.StatusOK, string(append(body, '\n')))
 }

@@ -1,4 +1,4 @@
-package usersig_test
+package sighttp_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/sighttp"
 )
 
 // mwDiscard is a ResponseWriter that allocates nothing, so the numbers below
@@ -24,7 +25,7 @@ func (d *mwDiscard) WriteHeader(int)             {}
 var mwSink usersig.Identity
 
 var mwBenchNext = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-	id, _ := usersig.IdentityFromContext(r.Context())
+	id, _ := sighttp.IdentityFromContext(r.Context())
 	mwSink = id
 })
 
@@ -69,7 +70,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 	})
 	b.Run("middleware", func(b *testing.B) {
-		h := usersig.Middleware(s)(mwBenchNext)
+		h := sighttp.Middleware(s)(mwBenchNext)
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			h.ServeHTTP(w, r)
@@ -79,8 +80,8 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 	})
 	b.Run("middleware_lookup", func(b *testing.B) {
-		lookup := usersig.SignersByHeader(hdrProfKey, map[string]*usersig.Signer{"pk_acme": s})
-		h := usersig.Middleware(nil, usersig.WithSignerLookup(lookup))(mwBenchNext)
+		lookup := sighttp.SignersByHeader(hdrProfKey, map[string]*usersig.Signer{"pk_acme": s})
+		h := sighttp.Middleware(nil, sighttp.WithSignerLookup(lookup))(mwBenchNext)
 		r := mwBenchRequest([2]string{hdrProfKey, "pk_acme"}, [2]string{hdrProfID, mwUserID}, [2]string{hdrProfSig, mwNodeSig})
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
@@ -88,7 +89,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 	})
 	b.Run("middleware_rejects", func(b *testing.B) {
-		h := usersig.Middleware(s)(mwBenchNext)
+		h := sighttp.Middleware(s)(mwBenchNext)
 		r := mwBenchRequest([2]string{hdrProfID, "alice"}, [2]string{hdrProfSig, mwNodeSig})
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
@@ -97,7 +98,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 	})
 	b.Run("middleware_parallel", func(b *testing.B) {
-		h := usersig.Middleware(s)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		h := sighttp.Middleware(s)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			r := mwBenchRequest([2]string{hdrProfID, mwUserID}, [2]string{hdrProfSig, mwNodeSig})
@@ -110,23 +111,25 @@ func BenchmarkMiddleware(b *testing.B) {
 }
 
 // TestMiddlewareAllocations pins the valid path to what net/http needs to
-// carry the identity: the context and the request copy of r.WithContext.
+// carry the identity in a plain context.WithValue: the request copy of
+// r.WithContext, the context, and the Identity it points to. Reading the
+// credential allocates nothing.
 func TestMiddlewareAllocations(t *testing.T) {
-	if usersig.RaceEnabled {
+	if raceEnabled {
 		t.Skip("the race detector's instrumentation allocates")
 	}
 	s := mwSigner(t, usersig.Proficient(), mwSecret)
 	r := mwBenchRequest([2]string{hdrProfID, mwUserID}, [2]string{hdrProfSig, mwNodeSig})
 	w := &mwDiscard{h: http.Header{}}
 
-	h := usersig.Middleware(s)(mwBenchNext)
+	h := sighttp.Middleware(s)(mwBenchNext)
 	h.ServeHTTP(w, r)
 	require.Equal(t, mwUserID, mwSink.UserID)
-	assert.LessOrEqual(t, testing.AllocsPerRun(200, func() { h.ServeHTTP(w, r) }), 2.0)
+	assert.LessOrEqual(t, testing.AllocsPerRun(200, func() { h.ServeHTTP(w, r) }), 3.0)
 
-	lookup := usersig.SignersByHeader(hdrProfKey, map[string]*usersig.Signer{"pk_acme": s})
-	hl := usersig.Middleware(nil, usersig.WithSignerLookup(lookup))(mwBenchNext)
+	lookup := sighttp.SignersByHeader(hdrProfKey, map[string]*usersig.Signer{"pk_acme": s})
+	hl := sighttp.Middleware(nil, sighttp.WithSignerLookup(lookup))(mwBenchNext)
 	rl := mwBenchRequest([2]string{hdrProfKey, "pk_acme"}, [2]string{hdrProfID, mwUserID}, [2]string{hdrProfSig, mwNodeSig})
 	hl.ServeHTTP(w, rl)
-	assert.LessOrEqual(t, testing.AllocsPerRun(200, func() { hl.ServeHTTP(w, rl) }), 2.0)
+	assert.LessOrEqual(t, testing.AllocsPerRun(200, func() { hl.ServeHTTP(w, rl) }), 3.0)
 }

@@ -1,4 +1,4 @@
-package usersig_test
+package sighttp_test
 
 import (
 	"bufio"
@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/sighttp"
 )
 
 // Signatures below marked "(Node)" were computed independently of this
@@ -71,7 +72,7 @@ type mwNext struct {
 
 func (n *mwNext) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n.calls++
-	n.id, n.ok = usersig.IdentityFromContext(r.Context())
+	n.id, n.ok = sighttp.IdentityFromContext(r.Context())
 	_, _ = io.WriteString(w, "next")
 }
 
@@ -116,13 +117,13 @@ type mwCase struct {
 	wantID  usersig.Identity
 }
 
-func runMWCases(t *testing.T, s *usersig.Signer, cases []mwCase, opts ...usersig.MiddlewareOption) {
+func runMWCases(t *testing.T, s *usersig.Signer, cases []mwCase, opts ...sighttp.Option) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			// The default answer.
 			next := &mwNext{}
-			rec := mwServe(usersig.Middleware(s, opts...)(next), mwRequest("/inbox", tc.headers...))
+			rec := mwServe(sighttp.Middleware(s, opts...)(next), mwRequest("/inbox", tc.headers...))
 			if tc.want == nil {
 				mwAssertPassed(t, rec, next, tc.wantID)
 			} else {
@@ -133,7 +134,7 @@ func runMWCases(t *testing.T, s *usersig.Signer, cases []mwCase, opts ...usersig
 			var got error
 			calls := 0
 			next = &mwNext{}
-			h := usersig.Middleware(s, append(opts, usersig.WithErrorHandler(func(w http.ResponseWriter, _ *http.Request, err error) {
+			h := sighttp.Middleware(s, append(opts, sighttp.WithErrorHandler(func(w http.ResponseWriter, _ *http.Request, err error) {
 				calls++
 				got = err
 				w.WriteHeader(http.StatusTeapot)
@@ -162,9 +163,9 @@ func TestMiddlewareProficient(t *testing.T) {
 		{name: "valid, 1024-byte id", headers: [][2]string{{hdrProfID, atBound}, {hdrProfSig, mwSign(t, s, usersig.Identity{UserID: atBound})}}, wantID: usersig.Identity{UserID: atBound}},
 		{name: "valid, lower-case names", headers: [][2]string{{strings.ToLower(hdrProfID), mwUserID}, {strings.ToLower(hdrProfSig), mwNodeSig}}, wantID: usersig.Identity{UserID: mwUserID}},
 		{name: "valid, email header ignored", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}, {"X-User-Email", "boss@example.com"}}, wantID: usersig.Identity{UserID: mwUserID}},
-		{name: "nothing", want: usersig.ErrNoSignature},
-		{name: "id without signature", headers: [][2]string{{hdrProfID, mwUserID}}, want: usersig.ErrNoSignature},
-		{name: "empty signature", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, ""}}, want: usersig.ErrNoSignature},
+		{name: "nothing", want: sighttp.ErrNoSignature},
+		{name: "id without signature", headers: [][2]string{{hdrProfID, mwUserID}}, want: sighttp.ErrNoSignature},
+		{name: "empty signature", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, ""}}, want: sighttp.ErrNoSignature},
 		{name: "signature without id", headers: [][2]string{{hdrProfSig, mwNodeSig}}, want: usersig.ErrMissingIdentity},
 		{name: "empty id", headers: [][2]string{{hdrProfID, ""}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrMissingIdentity},
 		{name: "another user's signature", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwAliceSig}}, want: usersig.ErrInvalidSignature},
@@ -175,12 +176,12 @@ func TestMiddlewareProficient(t *testing.T) {
 		{name: "plus as space", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, strings.ReplaceAll(mwNodeSig, "+", " ")}}, want: usersig.ErrMalformedSignature},
 		{name: "hex instead of base64", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, strings.Repeat("ab", 32)}}, want: usersig.ErrMalformedSignature},
 		{name: "truncated", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig[:20]}}, want: usersig.ErrMalformedSignature},
-		{name: "signature twice", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrMalformedCredential},
-		{name: "id twice, first valid", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfID, "alice"}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrMalformedCredential},
-		{name: "id twice, mixed case", headers: [][2]string{{hdrProfID, mwUserID}, {strings.ToLower(hdrProfID), mwUserID}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrMalformedCredential},
-		{name: "1025-byte id", headers: [][2]string{{hdrProfID, long}, {hdrProfSig, mwSign(t, s, usersig.Identity{UserID: long})}}, want: usersig.ErrMalformedCredential},
-		{name: "200 kB id", headers: [][2]string{{hdrProfID, huge}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrMalformedCredential},
-		{name: "200 kB signature", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, huge}}, want: usersig.ErrMalformedCredential},
+		{name: "signature twice", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrMalformedCredential},
+		{name: "id twice, first valid", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfID, "alice"}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrMalformedCredential},
+		{name: "id twice, mixed case", headers: [][2]string{{hdrProfID, mwUserID}, {strings.ToLower(hdrProfID), mwUserID}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrMalformedCredential},
+		{name: "1025-byte id", headers: [][2]string{{hdrProfID, long}, {hdrProfSig, mwSign(t, s, usersig.Identity{UserID: long})}}, want: sighttp.ErrMalformedCredential},
+		{name: "200 kB id", headers: [][2]string{{hdrProfID, huge}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrMalformedCredential},
+		{name: "200 kB signature", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, huge}}, want: sighttp.ErrMalformedCredential},
 	}
 	runMWCases(t, s, cases)
 }
@@ -190,7 +191,7 @@ func TestMiddlewareProficient(t *testing.T) {
 func TestMiddlewareOverTheWire(t *testing.T) {
 	s := mwSigner(t, usersig.Proficient(), mwSecret)
 	next := &mwNext{}
-	srv := httptest.NewServer(usersig.Middleware(s)(next))
+	srv := httptest.NewServer(sighttp.Middleware(s)(next))
 	t.Cleanup(srv.Close)
 
 	send := func(t *testing.T, headers string) *http.Response {
@@ -234,7 +235,7 @@ func TestMiddlewareDefaultHeaders(t *testing.T) {
 		{name: "unsigned expiry is dropped", headers: [][2]string{{"X-User-Id", "42"}, {"X-User-Expires", "2999-01-01T00:00:00Z"}, {"X-User-Signature", byID}}, wantID: usersig.Identity{UserID: "42"}},
 		{name: "unreadable expiry", headers: [][2]string{{"X-User-Id", "42"}, {"X-User-Expires", "tomorrow"}, {"X-User-Signature", byID}}, want: usersig.ErrInvalidExpiry},
 		{name: "upper-case hex", headers: [][2]string{{"X-User-Id", "42"}, {"X-User-Signature", strings.ToUpper(byID)}}, want: usersig.ErrMalformedSignature},
-		{name: "Proficient headers are not read", headers: [][2]string{{hdrProfID, "42"}, {hdrProfSig, byID}}, want: usersig.ErrNoSignature},
+		{name: "Proficient headers are not read", headers: [][2]string{{hdrProfID, "42"}, {hdrProfSig, byID}}, want: sighttp.ErrNoSignature},
 	}
 	runMWCases(t, s, cases)
 
@@ -294,7 +295,7 @@ func TestMiddlewareProductFruitsExpiry(t *testing.T) {
 		{name: "re-serialised expiry", headers: [][2]string{{"X-User-Id", "testUser"}, {"X-User-Expires", "2026-11-22T10:00:00Z"}, {"X-User-Signature", pfSig}}, want: usersig.ErrInvalidSignature},
 		{name: "expiry dropped", headers: [][2]string{{"X-User-Id", "testUser"}, {"X-User-Signature", pfSig}}, want: usersig.ErrInvalidSignature},
 		{name: "expiry extended", headers: [][2]string{{"X-User-Id", "testUser"}, {"X-User-Expires", "2027-11-22T10:00:00.000Z"}, {"X-User-Signature", pfSig}}, want: usersig.ErrInvalidSignature},
-		{name: "oversized expiry", headers: [][2]string{{"X-User-Id", "testUser"}, {"X-User-Expires", strings.Repeat("9", 2048)}, {"X-User-Signature", pfSig}}, want: usersig.ErrMalformedCredential},
+		{name: "oversized expiry", headers: [][2]string{{"X-User-Id", "testUser"}, {"X-User-Expires", strings.Repeat("9", 2048)}, {"X-User-Signature", pfSig}}, want: sighttp.ErrMalformedCredential},
 	})
 	runMWCases(t, after, []mwCase{
 		{name: "expired", headers: [][2]string{{"X-User-Id", "testUser"}, {"X-User-Expires", "2026-11-22T10:00:00.000Z"}, {"X-User-Signature", pfSig}}, want: usersig.ErrExpired},
@@ -340,7 +341,7 @@ func TestMiddlewareQueryAndCookie(t *testing.T) {
 	names := usersig.Headers{UserID: "uid", Signature: "sig"}
 
 	t.Run("query", func(t *testing.T) {
-		mw := usersig.Middleware(s, usersig.WithExtractor(usersig.FromQuery(names)))
+		mw := sighttp.Middleware(s, sighttp.WithExtractor(sighttp.FromQuery(names)))
 		esc := url.QueryEscape(mwNodeSig)
 		for _, tc := range []struct {
 			name, query string
@@ -373,7 +374,7 @@ func TestMiddlewareQueryAndCookie(t *testing.T) {
 	})
 
 	t.Run("cookie", func(t *testing.T) {
-		mw := usersig.Middleware(s, usersig.WithExtractor(usersig.FromCookie(names)))
+		mw := sighttp.Middleware(s, sighttp.WithExtractor(sighttp.FromCookie(names)))
 		for _, tc := range []struct {
 			name    string
 			cookies []string
@@ -406,13 +407,13 @@ func TestMiddlewareQueryAndCookie(t *testing.T) {
 	t.Run("custom extractor error", func(t *testing.T) {
 		boom := errors.New("extractor says no")
 		var got error
-		mw := usersig.Middleware(s,
-			usersig.WithExtractor(func(*http.Request) (usersig.Credential, error) {
+		mw := sighttp.Middleware(s,
+			sighttp.WithExtractor(func(*http.Request) (usersig.Credential, error) {
 				return usersig.Credential{UserID: mwUserID, Signature: mwNodeSig}, boom
 			}),
-			usersig.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
+			sighttp.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
 				got = err
-				usersig.DefaultErrorHandler(w, r, err)
+				sighttp.DefaultErrorHandler(w, r, err)
 			}))
 		next := &mwNext{}
 		mwAssertRejected(t, mwServe(mw(next), mwRequest("/")), next)
@@ -425,7 +426,7 @@ func TestMiddlewareSignerLookup(t *testing.T) {
 	globex := mwSigner(t, usersig.Proficient(), mwOtherSecret)
 	intercomTenant := mwSigner(t, usersig.Intercom(), mwOtherSecret) // a tenant on another scheme
 	globexSig := mwSign(t, globex, usersig.Identity{UserID: mwUserID})
-	lookup := usersig.SignersByHeader(usersig.Proficient().Headers.APIKey, map[string]*usersig.Signer{
+	lookup := sighttp.SignersByHeader(usersig.Proficient().Headers.APIKey, map[string]*usersig.Signer{
 		"pk_acme": acme, "pk_globex": globex, "pk_hex": intercomTenant,
 	})
 	id := func(k string) [2]string { return [2]string{hdrProfKey, k} }
@@ -438,33 +439,33 @@ func TestMiddlewareSignerLookup(t *testing.T) {
 		{name: "globex's signature at acme", headers: [][2]string{id("pk_acme"), {hdrProfID, mwUserID}, {hdrProfSig, globexSig}}, want: usersig.ErrInvalidSignature},
 		{name: "acme's signature at globex", headers: [][2]string{id("pk_globex"), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrInvalidSignature},
 		{name: "globex has no previous secret", headers: [][2]string{id("pk_globex"), {hdrProfID, mwUserID}, {hdrProfSig, mwOldSig}}, want: usersig.ErrInvalidSignature},
-		{name: "unknown key", headers: [][2]string{id("pk_nobody"), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrUnknownSigner},
-		{name: "key in the wrong case", headers: [][2]string{id("PK_ACME"), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrUnknownSigner},
-		{name: "no key", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrUnknownSigner},
-		{name: "empty key", headers: [][2]string{id(""), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrUnknownSigner},
-		{name: "key twice", headers: [][2]string{id("pk_acme"), id("pk_globex"), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrMalformedCredential},
-		{name: "oversized key", headers: [][2]string{id(strings.Repeat("k", 2048)), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrMalformedCredential},
+		{name: "unknown key", headers: [][2]string{id("pk_nobody"), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrUnknownSigner},
+		{name: "key in the wrong case", headers: [][2]string{id("PK_ACME"), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrUnknownSigner},
+		{name: "no key", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrUnknownSigner},
+		{name: "empty key", headers: [][2]string{id(""), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrUnknownSigner},
+		{name: "key twice", headers: [][2]string{id("pk_acme"), id("pk_globex"), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrMalformedCredential},
+		{name: "oversized key", headers: [][2]string{id(strings.Repeat("k", 2048)), {hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrMalformedCredential},
 		// The default transport follows the tenant's scheme.
 		{name: "hex tenant on default headers", headers: [][2]string{id("pk_hex"), {"X-User-Id", "42"}, {"X-User-Signature", mwSign(t, intercomTenant, usersig.Identity{UserID: "42"})}}, wantID: usersig.Identity{UserID: "42"}},
-		{name: "hex tenant ignores Proficient headers", headers: [][2]string{id("pk_hex"), {hdrProfID, "42"}, {hdrProfSig, mwSign(t, intercomTenant, usersig.Identity{UserID: "42"})}}, want: usersig.ErrNoSignature},
+		{name: "hex tenant ignores Proficient headers", headers: [][2]string{id("pk_hex"), {hdrProfID, "42"}, {hdrProfSig, mwSign(t, intercomTenant, usersig.Identity{UserID: "42"})}}, want: sighttp.ErrNoSignature},
 	}
-	runMWCases(t, nil, cases, usersig.WithSignerLookup(lookup))
+	runMWCases(t, nil, cases, sighttp.WithSignerLookup(lookup))
 
 	t.Run("nil signer from lookup", func(t *testing.T) {
 		runMWCases(t, nil, []mwCase{
-			{name: "rejected", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrUnknownSigner},
-		}, usersig.WithSignerLookup(func(*http.Request) (*usersig.Signer, error) { return nil, nil }))
+			{name: "rejected", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: sighttp.ErrUnknownSigner},
+		}, sighttp.WithSignerLookup(func(*http.Request) (*usersig.Signer, error) { return nil, nil }))
 	})
 	t.Run("lookup error wins over s", func(t *testing.T) {
 		down := errors.New("tenant store down")
 		runMWCases(t, acme, []mwCase{
 			{name: "rejected", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, mwNodeSig}}, want: down},
-		}, usersig.WithSignerLookup(func(*http.Request) (*usersig.Signer, error) { return acme, down }))
+		}, sighttp.WithSignerLookup(func(*http.Request) (*usersig.Signer, error) { return acme, down }))
 	})
 	t.Run("lookup error under unsigned allowed", func(t *testing.T) {
 		runMWCases(t, nil, []mwCase{
-			{name: "unknown tenant, unsigned", headers: [][2]string{id("pk_nobody")}, want: usersig.ErrUnknownSigner},
-		}, usersig.WithSignerLookup(lookup), usersig.WithUnsignedAllowed())
+			{name: "unknown tenant, unsigned", headers: [][2]string{id("pk_nobody")}, want: sighttp.ErrUnknownSigner},
+		}, sighttp.WithSignerLookup(lookup), sighttp.WithUnsignedAllowed())
 	})
 }
 
@@ -472,7 +473,7 @@ func TestMiddlewareUnsignedAllowed(t *testing.T) {
 	s := mwSigner(t, usersig.Proficient(), mwSecret)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
-	mw := usersig.Middleware(s, usersig.WithUnsignedAllowed(), usersig.WithLogger(logger))
+	mw := sighttp.Middleware(s, sighttp.WithUnsignedAllowed(), sighttp.WithLogger(logger))
 
 	for _, tc := range []struct {
 		name    string
@@ -499,16 +500,16 @@ func TestMiddlewareUnsignedAllowed(t *testing.T) {
 		{name: "wrong signature still rejected", headers: [][2]string{{hdrProfID, "alice"}, {hdrProfSig, mwNodeSig}}, want: usersig.ErrInvalidSignature},
 		{name: "malformed signature still rejected", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfSig, "x"}}, want: usersig.ErrMalformedSignature},
 		{name: "signature without id still rejected", headers: [][2]string{{hdrProfSig, mwNodeSig}}, want: usersig.ErrMissingIdentity},
-		{name: "duplicate still rejected", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfID, "alice"}}, want: usersig.ErrMalformedCredential},
-		{name: "oversized still rejected", headers: [][2]string{{hdrProfID, strings.Repeat("a", 200<<10)}}, want: usersig.ErrMalformedCredential},
-	}, usersig.WithUnsignedAllowed())
+		{name: "duplicate still rejected", headers: [][2]string{{hdrProfID, mwUserID}, {hdrProfID, "alice"}}, want: sighttp.ErrMalformedCredential},
+		{name: "oversized still rejected", headers: [][2]string{{hdrProfID, strings.Repeat("a", 200<<10)}}, want: sighttp.ErrMalformedCredential},
+	}, sighttp.WithUnsignedAllowed())
 }
 
 func TestMiddlewareLoggerNeverLeaks(t *testing.T) {
 	s := mwSigner(t, usersig.Proficient(), mwSecret, usersig.WithPreviousSecrets([]byte(mwOldSecret)))
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := usersig.Middleware(s, usersig.WithLogger(logger))(&mwNext{})
+	h := sighttp.Middleware(s, sighttp.WithLogger(logger))(&mwNext{})
 
 	aliceSigForID := mwAliceSig // valid for "alice", presented for mwUserID
 	nearMiss := mwNodeSig[:10] + "A" + mwNodeSig[11:]
@@ -548,7 +549,7 @@ func TestMiddlewareLoggerNeverLeaks(t *testing.T) {
 }
 
 func TestMiddlewareIdentityFromContext(t *testing.T) {
-	_, ok := usersig.IdentityFromContext(context.Background())
+	_, ok := sighttp.IdentityFromContext(context.Background())
 	assert.False(t, ok)
 
 	s := mwSigner(t, usersig.Proficient(), mwSecret)
@@ -559,12 +560,12 @@ func TestMiddlewareIdentityFromContext(t *testing.T) {
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithCancel(context.WithValue(r.Context(), otherKey{}, "v"))
 		defer cancel()
-		got, okDerived = usersig.IdentityFromContext(ctx)
+		got, okDerived = sighttp.IdentityFromContext(ctx)
 		gotOther = ctx.Value(otherKey{})
 	})
 	base := context.WithValue(context.Background(), otherKey{}, "outer")
 	r := mwRequest("/", [2]string{hdrProfID, mwUserID}, [2]string{hdrProfSig, mwNodeSig}).WithContext(base)
-	rec := mwServe(usersig.Middleware(s)(next), r)
+	rec := mwServe(sighttp.Middleware(s)(next), r)
 	require.Equal(t, http.StatusOK, rec.Code)
 	assert.True(t, okDerived)
 	assert.Equal(t, usersig.Identity{UserID: mwUserID}, got)
@@ -578,7 +579,7 @@ func TestMiddlewareIdentityFromContext(t *testing.T) {
 		outer = r.Context().Value(otherKey{})
 		done = r.Context().Done()
 	})
-	mwServe(usersig.Middleware(s)(next2), r.WithContext(parent))
+	mwServe(sighttp.Middleware(s)(next2), r.WithContext(parent))
 	assert.Equal(t, "outer", outer)
 	cancel()
 	select {
@@ -590,32 +591,32 @@ func TestMiddlewareIdentityFromContext(t *testing.T) {
 
 func TestMiddlewareMisuse(t *testing.T) {
 	s := mwSigner(t, usersig.Proficient(), mwSecret)
-	assert.Panics(t, func() { usersig.Middleware(nil) })
-	assert.Panics(t, func() { usersig.Middleware(s, nil) })
-	assert.Panics(t, func() { usersig.Middleware(s)(nil) })
-	assert.Panics(t, func() { usersig.Middleware(s, usersig.WithErrorHandler(nil)) })
-	assert.Panics(t, func() { usersig.Middleware(s, usersig.WithExtractor(nil)) })
-	assert.Panics(t, func() { usersig.Middleware(s, usersig.WithSignerLookup(nil)) })
-	assert.Panics(t, func() { usersig.Middleware(s, usersig.WithLogger(nil)) })
-	assert.Panics(t, func() { usersig.SignersByHeader("", nil) })
-	assert.Panics(t, func() { usersig.SignersByHeader("X-Key", map[string]*usersig.Signer{"k": nil}) })
-	assert.Panics(t, func() { usersig.SignersByHeader("X-Key", map[string]*usersig.Signer{"": s}) })
+	assert.Panics(t, func() { sighttp.Middleware(nil) })
+	assert.Panics(t, func() { sighttp.Middleware(s, nil) })
+	assert.Panics(t, func() { sighttp.Middleware(s)(nil) })
+	assert.Panics(t, func() { sighttp.Middleware(s, sighttp.WithErrorHandler(nil)) })
+	assert.Panics(t, func() { sighttp.Middleware(s, sighttp.WithExtractor(nil)) })
+	assert.Panics(t, func() { sighttp.Middleware(s, sighttp.WithSignerLookup(nil)) })
+	assert.Panics(t, func() { sighttp.SignersByHeader("", nil) })
+	assert.Panics(t, func() { sighttp.SignersByHeader("X-Key", map[string]*usersig.Signer{"k": nil}) })
+	assert.Panics(t, func() { sighttp.SignersByHeader("X-Key", map[string]*usersig.Signer{"": s}) })
+	assert.NotPanics(t, func() { sighttp.Middleware(s, sighttp.WithLogger(nil)) })
 	assert.NotPanics(t, func() {
-		usersig.Middleware(nil, usersig.WithSignerLookup(func(*http.Request) (*usersig.Signer, error) { return s, nil }))
+		sighttp.Middleware(nil, sighttp.WithSignerLookup(func(*http.Request) (*usersig.Signer, error) { return s, nil }))
 	})
 }
 
 func TestMiddlewareErrorTexts(t *testing.T) {
 	s := mwSigner(t, usersig.Proficient(), mwSecret)
 	var got error
-	h := usersig.Middleware(s, usersig.WithErrorHandler(func(w http.ResponseWriter, _ *http.Request, err error) {
+	h := sighttp.Middleware(s, sighttp.WithErrorHandler(func(w http.ResponseWriter, _ *http.Request, err error) {
 		got = err
 	}))(&mwNext{})
 	mwServe(h, mwRequest("/", [2]string{hdrProfID, mwUserID}, [2]string{hdrProfSig, mwNodeSig}, [2]string{hdrProfSig, mwAliceSig}))
-	var cfe *usersig.CredentialFieldError
+	var cfe *sighttp.FieldError
 	require.ErrorAs(t, got, &cfe)
-	assert.Equal(t, usersig.CredentialFieldError{Source: "header", Name: "X-Proficient-User-Hmac", Reason: "is sent more than once"}, *cfe)
-	assert.Equal(t, `usersig: malformed credential: header "X-Proficient-User-Hmac" is sent more than once`, got.Error())
+	assert.Equal(t, sighttp.FieldError{Source: "header", Name: "X-Proficient-User-Hmac", Reason: "is sent more than once"}, *cfe)
+	assert.Equal(t, `sighttp: malformed credential: header "X-Proficient-User-Hmac" is sent more than once`, got.Error())
 	assert.NotContains(t, got.Error(), mwNodeSig)
 }
 
@@ -625,11 +626,11 @@ func ExampleMiddleware() {
 		panic(err)
 	}
 	inbox := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, _ := usersig.IdentityFromContext(r.Context()) // always there behind the middleware
+		id, _ := sighttp.IdentityFromContext(r.Context()) // always there behind the middleware
 		_, _ = io.WriteString(w, "inbox of "+id.UserID+"\n")
 	})
 	mux := http.NewServeMux()
-	mux.Handle("GET /api/inbox", usersig.Middleware(signer)(inbox))
+	mux.Handle("GET /api/inbox", sighttp.Middleware(signer)(inbox))
 
 	for _, user := range []string{"gtLIK8ELsHTr0Fajg28Ud9eFpJJ3", "alice"} {
 		r := httptest.NewRequest(http.MethodGet, "/api/inbox", nil)
@@ -654,13 +655,13 @@ func ExampleSignersByHeader() {
 	if err != nil {
 		panic(err)
 	}
-	lookup := usersig.SignersByHeader(usersig.Proficient().Headers.APIKey, map[string]*usersig.Signer{
+	lookup := sighttp.SignersByHeader(usersig.Proficient().Headers.APIKey, map[string]*usersig.Signer{
 		"pk_acme":   acme,
 		"pk_globex": globex,
 	})
-	verify := usersig.Middleware(nil, usersig.WithSignerLookup(lookup))
+	verify := sighttp.Middleware(nil, sighttp.WithSignerLookup(lookup))
 	api := verify(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, _ := usersig.IdentityFromContext(r.Context())
+		id, _ := sighttp.IdentityFromContext(r.Context())
 		_, _ = io.WriteString(w, "hello "+id.UserID+"\n")
 	}))
 

@@ -1,4 +1,4 @@
-package usersig_test
+package sighttp_test
 
 import (
 	"encoding/json"
@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/sighttp"
 )
 
 // mintAuth is a stand-in for a session check: the user is whoever the
@@ -43,7 +44,7 @@ func mintDecode(t *testing.T, rec *httptest.ResponseRecorder) map[string]string 
 
 func TestMintHandlerProficient(t *testing.T) {
 	s := mwSigner(t, usersig.Proficient(), mwSecret)
-	h := usersig.MintHandler(s, mintAuth(usersig.Identity{UserID: mwUserID}))
+	h := sighttp.MintHandler(s, mintAuth(usersig.Identity{UserID: mwUserID}))
 
 	for _, method := range []string{http.MethodGet, http.MethodPost} {
 		t.Run(method, func(t *testing.T) {
@@ -59,7 +60,7 @@ func TestMintHandlerProficient(t *testing.T) {
 
 func TestMintHandlerRefusals(t *testing.T) {
 	s := mwSigner(t, usersig.Proficient(), mwSecret)
-	h := usersig.MintHandler(s, mintAuth(usersig.Identity{UserID: mwUserID}))
+	h := sighttp.MintHandler(s, mintAuth(usersig.Identity{UserID: mwUserID}))
 
 	t.Run("not authenticated", func(t *testing.T) {
 		rec := httptest.NewRecorder()
@@ -84,15 +85,15 @@ func TestMintHandlerRefusals(t *testing.T) {
 
 	t.Run("identity cannot be signed", func(t *testing.T) {
 		rec := httptest.NewRecorder()
-		usersig.MintHandler(s, mintAuth(usersig.Identity{Email: "only@example.com"})).ServeHTTP(rec, mintRequest(http.MethodGet))
+		sighttp.MintHandler(s, mintAuth(usersig.Identity{Email: "only@example.com"})).ServeHTTP(rec, mintRequest(http.MethodGet))
 		assert.Equal(t, http.StatusInternalServerError, rec.Code)
 		assert.Equal(t, `{"error":"internal error"}`+"\n", rec.Body.String())
 		assert.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
 	})
 
 	t.Run("misuse", func(t *testing.T) {
-		assert.Panics(t, func() { usersig.MintHandler(nil, mintAuth(usersig.Identity{})) })
-		assert.Panics(t, func() { usersig.MintHandler(s, nil) })
+		assert.Panics(t, func() { sighttp.MintHandler(nil, mintAuth(usersig.Identity{})) })
+		assert.Panics(t, func() { sighttp.MintHandler(s, nil) })
 	})
 }
 
@@ -100,7 +101,7 @@ func TestMintHandlerProductFruits(t *testing.T) {
 	expiry := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	clock := usersig.WithClock(func() time.Time { return expiry.Add(-time.Minute) })
 	s := mwSigner(t, usersig.ProductFruits(), "secret", usersig.WithShortSecretsAllowed(), clock)
-	h := usersig.MintHandler(s, mintAuth(usersig.Identity{UserID: "testUser", ExpiresAt: expiry.Add(123 * time.Microsecond)}))
+	h := sighttp.MintHandler(s, mintAuth(usersig.Identity{UserID: "testUser", ExpiresAt: expiry.Add(123 * time.Microsecond)}))
 
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, mintRequest(http.MethodGet))
@@ -117,7 +118,7 @@ func TestMintHandlerProductFruits(t *testing.T) {
 	// the Product Fruits scheme's headers, accepted by the middleware.
 	next := &mwNext{}
 	r := mwRequest("/api", [2]string{"X-User-Id", got["userId"]}, [2]string{"X-User-Expires", got["expires"]}, [2]string{"X-User-Signature", got["signature"]})
-	mwAssertPassed(t, mwServe(usersig.Middleware(s)(next), r), next, usersig.Identity{UserID: "testUser", ExpiresAt: expiry})
+	mwAssertPassed(t, mwServe(sighttp.Middleware(s)(next), r), next, usersig.Identity{UserID: "testUser", ExpiresAt: expiry})
 }
 
 func TestMintHandlerRoundTripsThroughMiddleware(t *testing.T) {
@@ -125,7 +126,7 @@ func TestMintHandlerRoundTripsThroughMiddleware(t *testing.T) {
 		t.Run(sc.Name, func(t *testing.T) {
 			s := mwSigner(t, sc, mwSecret)
 			rec := httptest.NewRecorder()
-			usersig.MintHandler(s, mintAuth(usersig.Identity{UserID: "user-7"})).ServeHTTP(rec, mintRequest(http.MethodPost))
+			sighttp.MintHandler(s, mintAuth(usersig.Identity{UserID: "user-7"})).ServeHTTP(rec, mintRequest(http.MethodPost))
 			got := mintDecode(t, rec)
 			hdr := sc.Headers
 			if hdr.Signature == "" {
@@ -133,7 +134,7 @@ func TestMintHandlerRoundTripsThroughMiddleware(t *testing.T) {
 			}
 			next := &mwNext{}
 			r := mwRequest("/api", [2]string{strings.ToLower(hdr.UserID), got["userId"]}, [2]string{hdr.Signature, got["signature"]})
-			mwAssertPassed(t, mwServe(usersig.Middleware(s)(next), r), next, usersig.Identity{UserID: "user-7"})
+			mwAssertPassed(t, mwServe(sighttp.Middleware(s)(next), r), next, usersig.Identity{UserID: "user-7"})
 		})
 	}
 }
@@ -151,7 +152,7 @@ func ExampleMintHandler() {
 		return usersig.Identity{}, errors.New("not logged in")
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /hmac", usersig.MintHandler(signer, authenticate))
+	mux.Handle("GET /hmac", sighttp.MintHandler(signer, authenticate))
 
 	r := httptest.NewRequest(http.MethodGet, "/hmac", nil)
 	r.AddCookie(&http.Cookie{Name: "session", Value: "valid-session-of-gtLIK8"})

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Checks the modules that live beside the core in this repository — the
+# framework adapters (contrib/ginsig, echosig, fibersig), chi's test
+# (contrib/chitest) and the browser test (internal/interop/browser) — and
+# that the core module never gains their dependencies:
+#
+#   - go vet, staticcheck, go test and go test -race in each contrib module;
+#   - go vet and go test in the browser module, which drives the demo page
+#     in headless Chromium and fails, never skips, without it;
+#   - `go list -m all` of the core module, and of a fresh module that
+#     imports only the core, names no framework or browser driver.
+#
+# Exits non-zero on any failure. Works from any directory.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+die() { echo "check.sh: $*" >&2; exit 1; }
+
+command -v go >/dev/null 2>&1 || die "go not found"
+
+# Every module path a core-only user must never see.
+frameworks='github\.com/(gin-gonic|labstack|gofiber|valyala|go-chi|chromedp)/'
+
+for dir in "$root"/contrib/*/; do
+	[ -f "$dir/go.mod" ] || continue
+	mod=${dir#"$root"/}
+	echo "--- $mod: go vet, staticcheck, go test, go test -race"
+	(cd "$dir" && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... &&
+		go test ./... && go test -race ./...)
+done
+
+echo "--- core: go list -m all names no framework"
+if (cd "$root" && go list -m all) | grep -E "$frameworks"; then
+	die "the core module's build list names a framework (above)"
+fi
+
+echo "--- a module importing only the core: go list -m all names no framework"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/go.mod" <<MOD
+module example.com/coreonly
+
+go 1.24
+
+require github.com/usersig/usersig v0.0.0
+
+replace github.com/usersig/usersig => $root
+MOD
+cat >"$tmp/main.go" <<'SRC'
+package main
+
+import (
+	"fmt"
+
+	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/sighttp"
+)
+
+func main() { fmt.Println(usersig.Proficient().Name, sighttp.ErrNoSignature) }
+SRC
+(cd "$tmp" && go mod tidy >/dev/null && go build ./...) || die "a module importing only the core does not build"
+if (cd "$tmp" && go list -m all) | grep -E "$frameworks"; then
+	die "a module importing only the core lists a framework (above)"
+fi
+
+echo "--- internal/interop/browser: the demo page in headless Chromium"
+chromium=${USERSIG_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+[ -n "$chromium" ] || die "chromium not found: apt-get install -y chromium (or set USERSIG_CHROMIUM)"
+(cd "$root/internal/interop/browser" && go vet ./... && USERSIG_CHROMIUM=$chromium go test -count=1 -v ./...)
+
+echo "check.sh: all contrib checks passed"

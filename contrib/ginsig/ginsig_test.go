@@ -1,0 +1,97 @@
+package ginsig_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/usersig/usersig/contrib/ginsig"
+	"github.com/usersig/usersig/internal/adaptertest"
+	"github.com/usersig/usersig/sighttp"
+)
+
+func init() { gin.SetMode(gin.TestMode) }
+
+// router mounts mw in front of a handler that reports what ginsig.Identity
+// says to p.
+func router(mw gin.HandlerFunc, p *adaptertest.Probe) *gin.Engine {
+	r := gin.New()
+	r.Use(mw)
+	r.GET("/api", func(c *gin.Context) {
+		id, ok := ginsig.Identity(c)
+		p.Saw(id, ok)
+		c.String(http.StatusOK, "ok")
+	})
+	return r
+}
+
+func serve(h http.Handler) adaptertest.Do {
+	return func(r *http.Request) *http.Response {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Result()
+	}
+}
+
+func TestMiddleware(t *testing.T) {
+	var p adaptertest.Probe
+	logger, reasons := adaptertest.Reasons()
+	r := router(ginsig.Middleware(adaptertest.Signer(t), sighttp.WithLogger(logger)), &p)
+	adaptertest.Run(t, serve(r), "/api", &p, reasons)
+}
+
+func TestMiddlewareReportOnly(t *testing.T) {
+	var p adaptertest.Probe
+	r := router(ginsig.Middleware(adaptertest.Signer(t), sighttp.WithUnsignedAllowed()), &p)
+	adaptertest.RunReportOnly(t, serve(r), "/api", &p)
+}
+
+// A later middleware is part of the chain the rejection stops, and one that
+// runs before sees the request unverified.
+func TestMiddlewareStopsTheChain(t *testing.T) {
+	var before, after int
+	r := gin.New()
+	r.Use(func(c *gin.Context) {
+		before++
+		_, ok := ginsig.Identity(c)
+		assert.False(t, ok, "no identity before ginsig")
+		c.Next()
+	})
+	r.Use(ginsig.Middleware(adaptertest.Signer(t)))
+	r.Use(func(c *gin.Context) { after++; c.Next() })
+	r.GET("/api", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+
+	res := serve(r)(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
+	adaptertest.AssertRefused(t, res)
+	assert.Equal(t, 1, before)
+	assert.Zero(t, after)
+}
+
+// An error handler that writes nothing still gets the request refused, with
+// a bare 401 rather than gin's default 200.
+func TestMiddlewareSilentErrorHandler(t *testing.T) {
+	var p adaptertest.Probe
+	mw := ginsig.Middleware(adaptertest.Signer(t), sighttp.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {}))
+	res := serve(router(mw, &p))(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	calls, _, _ := p.Take()
+	assert.Zero(t, calls)
+}
+
+func TestIdentityWithoutMiddleware(t *testing.T) {
+	var p adaptertest.Probe
+	r := gin.New()
+	r.GET("/api", func(c *gin.Context) {
+		id, ok := ginsig.Identity(c)
+		p.Saw(id, ok)
+	})
+	serve(r)(adaptertest.Request(adaptertest.Valid(), "/api"))
+	calls, _, ok := p.Take()
+	require.Equal(t, 1, calls)
+	assert.False(t, ok, "no identity without the middleware")
+	_, ok = ginsig.Identity(nil)
+	assert.False(t, ok)
+}

@@ -1,0 +1,19 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// -h prints the flags and succeeds (exit 0) without serving.
+func TestHelpFlag(t *testing.T) {
+	for _, arg := range []string{"-h", "--help"} {
+		var stdout, stderr bytes.Buffer
+		assert.NoError(t, run(context.Background(), []string{arg}, &stdout, &stderr), arg)
+		assert.Contains(t, stderr.String(), "-addr", arg)
+		assert.NotContains(t, stdout.String(), "listening on", arg)
+	}
+}

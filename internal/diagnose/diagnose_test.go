@@ -1,0 +1,199 @@
+package diagnose
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/usersig/usersig"
+)
+
+// Every vector, as is, is valid for its preset, over the exact message the
+// vendor's snippet signed, and Run reports nothing but valid matches.
+func TestRunVectorsValid(t *testing.T) {
+	files := loadVectors(t)
+	for _, name := range sortedNames(files) {
+		f := files[name]
+		for _, v := range f.Vectors {
+			rep, err := Run(inputOf(v, v.Signature), []byte(v.Secret))
+			require.NoError(t, err)
+			m, ok := findMatch(rep, f.Preset)
+			if assert.True(t, ok, "%s/%s", name, v.Name) {
+				assert.True(t, m.Valid, "%s/%s: %+v", name, v.Name, m)
+				assert.Equal(t, v.Message, m.SignedText, "%s/%s", name, v.Name)
+				assert.Equal(t, "none", m.Mistake)
+				assert.Empty(t, m.Mistakes)
+				assert.Contains(t, m.Explanation, "the signature is valid for scheme "+f.Preset)
+			}
+			for _, m := range rep.Matches {
+				assert.True(t, m.Valid, "%s/%s: a valid signature stops the search: %+v", name, v.Name, m)
+			}
+		}
+	}
+}
+
+// A valid verdict is the core's: each scheme Run says the signature is valid
+// for accepts it in Signer.VerifyCredential, and the message the engine
+// composes has the MAC the core's SignCredential gives.
+func TestValidAgreesWithCore(t *testing.T) {
+	files := loadVectors(t)
+	for _, name := range sortedNames(files) {
+		for _, v := range files[name].Vectors {
+			rep, err := Run(inputOf(v, v.Signature), []byte(v.Secret))
+			require.NoError(t, err)
+			for _, m := range rep.Matches {
+				s := coreSigner(t, m.Scheme, []byte(v.Secret))
+				err := s.VerifyCredential(usersig.Credential{UserID: v.UserID, Email: v.Email, Expires: v.Expires, Signature: v.Signature})
+				if !errors.Is(err, usersig.ErrExpired) {
+					assert.NoError(t, err, "%s/%s under %s", name, v.Name, m.Scheme)
+				}
+			}
+		}
+	}
+}
+
+func TestComposeIsTheCoreMessage(t *testing.T) {
+	files := loadVectors(t)
+	for _, name := range sortedNames(files) {
+		for _, v := range files[name].Vectors {
+			msg, err := newMessage(inputOf(v, ""))
+			require.NoError(t, err)
+			for _, tg := range presetTargets() {
+				key, ok := tg.form.key([]byte(v.Secret))
+				if !ok {
+					continue // a text secret under a scheme that hex-decodes its secret
+				}
+				cred, err := coreSigner(t, tg.sc.Name, []byte(v.Secret)).SignCredential(usersig.Credential{UserID: v.UserID, Email: v.Email, Expires: v.Expires})
+				text, ok := compose(tg.rule, msg)
+				if err != nil {
+					assert.False(t, ok, "%s/%s under %s", name, v.Name, tg.sc.Name)
+					continue
+				}
+				require.True(t, ok, "%s/%s under %s", name, v.Name, tg.sc.Name)
+				h := hmac.New(sha256.New, key)
+				h.Write([]byte(text))
+				assert.Equal(t, cred.Signature, canonical(h.Sum(nil), tg.sc.Encoding), "%s/%s under %s", name, v.Name, tg.sc.Name)
+			}
+		}
+	}
+}
+
+// A vector signed under another secret is explained by nothing.
+func TestRunNoMatch(t *testing.T) {
+	files := loadVectors(t)
+	v := vectorOf(t, files, "intercom", "ascii-id")
+	rep, err := Run(inputOf(v, v.Signature), []byte(v.Secret+"-other"))
+	require.NoError(t, err)
+	assert.NotNil(t, rep.Matches)
+	assert.Empty(t, rep.Matches)
+	assert.Contains(t, rep.Explanation, "different secret")
+	assert.Contains(t, rep.Explanation, "API key")
+	assert.Contains(t, rep.Explanation, "32-byte HMAC-SHA256 in hex")
+
+	rep, err = Run(inputOf(v, strings.Repeat("ab", 20)), []byte(v.Secret))
+	require.NoError(t, err)
+	assert.Contains(t, rep.Explanation, "SHA-1")
+
+	rep, err = Run(inputOf(v, strings.Repeat("a", 10000)), []byte(v.Secret))
+	require.NoError(t, err)
+	assert.Empty(t, rep.Matches)
+	assert.Contains(t, rep.Explanation, "longer than any form")
+}
+
+func TestRunInputErrors(t *testing.T) {
+	_, err := Run(Input{Signature: "abc"}, []byte("secret"))
+	assert.ErrorIs(t, err, usersig.ErrMissingIdentity)
+	_, err = Run(Input{UserID: "u", Expires: "2026-13-01", Signature: "abc"}, []byte("secret"))
+	assert.ErrorIs(t, err, usersig.ErrInvalidExpiry)
+}
+
+// The tables have unique names and every row has an explanation.
+func TestMistakeTables(t *testing.T) {
+	seen := map[string]bool{}
+	check := func(name, expl string, first bool) {
+		if first {
+			assert.Empty(t, name)
+			return
+		}
+		assert.NotEmpty(t, name)
+		assert.NotEmpty(t, expl, name)
+		assert.False(t, seen[name], "duplicate %q", name)
+		assert.NotContains(t, name, ",", "names are joined with commas")
+		seen[name] = true
+	}
+	for i, m := range keyMistakes {
+		check(m.name, m.explanation, i == 0)
+	}
+	for i, m := range messageMistakes {
+		check(m.name, m.explanation, i == 0)
+	}
+	for i, m := range textMistakes {
+		check(m.name, m.explanation, i == 0)
+	}
+	for _, m := range transportMistakes {
+		check(m.name, m.explanation, false)
+	}
+}
+
+// No report, on any path, contains the secret.
+func TestReportHasNoSecret(t *testing.T) {
+	const secret = "Zq7-distinctive-SECRET-value-9f3b2c1d8e7a6b5c4d3e2f1a0b9c8d7e"
+	h := hmac.New(sha256.New, []byte(secret))
+	h.Write([]byte("u-1"))
+	mac := h.Sum(nil)
+	for _, sig := range []string{
+		hex.EncodeToString(mac), strings.ToUpper(hex.EncodeToString(mac)), base64.StdEncoding.EncodeToString(mac),
+		"%%%", strings.Repeat("a", 64), secret, " " + secret + " ",
+	} {
+		for _, in := range []Input{{UserID: "u-1", Signature: sig}, {UserID: "u-1", Email: " U@Example.com", Expires: "2030-01-01T00:00:00.000Z", Signature: sig}} {
+			rep, err := Run(in, []byte(secret))
+			require.NoError(t, err)
+			rep.Notes = append(rep.Notes, "x") // the text form too
+			b, err := json.Marshal(rep)
+			require.NoError(t, err)
+			var text strings.Builder
+			rep.WriteText(&text)
+			for _, out := range []string{string(b), text.String()} {
+				if sig != secret && sig != " "+secret+" " {
+					assert.NotContains(t, out, secret[3:24], sig)
+				}
+			}
+		}
+	}
+}
+
+func TestWriteTextValid(t *testing.T) {
+	ka := knownAnswerIntercom
+	rep, err := Run(Input{UserID: "Message", Signature: ka}, []byte("secret"))
+	require.NoError(t, err)
+	var b strings.Builder
+	rep.WriteText(&b)
+	assert.True(t, strings.HasPrefix(b.String(), "The signature is valid for scheme intercom (also "), b.String())
+	assert.NotContains(t, b.String(), "mistake")
+	assert.Equal(t, 1, strings.Count(b.String(), "\n"), "one paragraph: %q", b.String())
+}
+
+// Intercom's published sample: HMAC-SHA256("secret", "Message") in hex.
+const knownAnswerIntercom = "aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597"
+
+func TestExpiryLeftOutIsNotAForm(t *testing.T) {
+	// Schemes that do not sign the expiry get no expiry rows.
+	msg, err := newMessage(Input{UserID: "u", Expires: "2030-01-01T00:00:00Z"})
+	require.NoError(t, err)
+	for _, tg := range presetTargets() {
+		signs := !tg.sc.SignedFields(msg.identity()).ExpiresAt.IsZero()
+		for _, r := range newSearch(nil, msg, "").messagesFor(tg) {
+			if strings.HasPrefix(messageMistakes[r.row].name, "expiry") {
+				assert.True(t, signs, "%s: %s", tg.sc.Name, messageMistakes[r.row].name)
+			}
+		}
+	}
+}

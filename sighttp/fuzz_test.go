@@ -1,0 +1,65 @@
+package sighttp_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/sighttp"
+)
+
+// FuzzFromCookie holds FromCookie to net/http's own Request.Cookies on the
+// same Cookie lines: a name net/http reads twice is refused, and a credential
+// FromCookie accepts holds exactly the values net/http reads.
+func FuzzFromCookie(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"uid=bob; sig=s", ""},
+		{"uid =bob; uid=alice", "sig=s"},
+		{`uid="bob"`, "sig=s; uid"},
+		{" uid=bob ;\tsig=s\t", "x=1"},
+		{"uid=bo\\b; sig=s", ""},
+		{"u id=a; (uid)=b; uid=c", "sig=\"s\""},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	extract := sighttp.FromCookie(usersig.Headers{UserID: "uid", Signature: "sig"})
+	f.Fuzz(func(t *testing.T, line1, line2 string) {
+		if strings.Count(line1+line2, ";") > 2000 {
+			return // past net/http's cookie count limit it reads nothing
+		}
+		r := mwRequest("/")
+		r.Header.Add("Cookie", line1)
+		if line2 != "" {
+			r.Header.Add("Cookie", line2)
+		}
+		std := map[string][]string{}
+		for _, c := range r.Cookies() {
+			std[c.Name] = append(std[c.Name], c.Value)
+		}
+		c, err := extract(r)
+		if err != nil && !errors.Is(err, sighttp.ErrNoSignature) {
+			var fe *sighttp.FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("not a FieldError: %v", err)
+			}
+			return // refusing is always safe; what must hold is below
+		}
+		for name, got := range map[string]string{"uid": c.UserID, "sig": c.Signature} {
+			vs := std[name]
+			switch {
+			case len(vs) > 1:
+				t.Fatalf("net/http reads %s %d times, FromCookie accepted %q", name, len(vs), got)
+			case len(vs) == 1 && vs[0] != got:
+				t.Fatalf("net/http reads %s=%q, FromCookie %q", name, vs[0], got)
+			case len(vs) == 0 && got != "":
+				t.Fatalf("net/http reads no %s, FromCookie %q", name, got)
+			}
+		}
+		for _, name := range []string{"uid", "sig"} {
+			if len(std[name]) > 1 && err == nil {
+				t.Fatalf("%s sent twice, accepted", name)
+			}
+		}
+	})
+}

@@ -196,12 +196,19 @@ func (m *message) appendTo(dst []byte) []byte {
 // copyTo is appendTo into blk, which must hold m.len() bytes: the MAC's
 // one-block path, where a copy is cheaper than an append.
 func (m *message) copyTo(blk []byte) {
-	n := 0
-	for i := range m.text {
-		n += copy(blk[n:], m.ownRun(i))
-		n += copy(blk[n:], m.text[i])
+	n, lo := 0, 0
+	for i := range m.text { // most pieces are empty: skip their copies
+		if hi := int(m.ends[i]); hi > lo {
+			n += copy(blk[n:], m.own[lo:hi])
+			lo = hi
+		}
+		if m.text[i] != "" {
+			n += copy(blk[n:], m.text[i])
+		}
 	}
-	copy(blk[n:], m.ownRun(3))
+	if hi := int(m.ends[3]); hi > lo {
+		copy(blk[n:], m.own[lo:hi])
+	}
 }
 
 // framed lays out id as Framed signs it (see Framed).

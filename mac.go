@@ -21,7 +21,7 @@ import (
 // into, and each compression is one Write of whole blocks on a digest
 // restored from crypto/sha256's own marshaled state. So a message of up to
 // 55 bytes (every preset's usual identity) costs two compressions, and
-// nothing escapes to the heap: the digest lives on the stack of compress.
+// nothing escapes to the heap: the digest lives on the stack.
 //
 // The engine stays inside crypto/sha256: its block function does all the
 // hashing. It is checked against crypto/hmac at New with the Signer's own
@@ -37,7 +37,6 @@ const stateLen = 4 + 32 + sha256.BlockSize + 8
 const (
 	shaMagic  = "sha\x03"
 	chainAt   = len(shaMagic) // the chaining value, which after padding is the hash
-	lengthAt  = stateLen - 8
 	blockSize = sha256.BlockSize
 )
 

@@ -447,7 +447,7 @@ func (st *macState) hmacMessage(i int, m *message) {
 	h := st.macs[i]
 	h.Reset()
 	if cap(st.msg) == 0 {
-		st.msg = make([]byte, 0, 1024)
+		st.msg = make([]byte, 0, 256)
 	}
 	buf := st.msg[:0]
 	for j := range m.text {

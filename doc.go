@@ -28,7 +28,7 @@
 // Verification is strict and constant-time: the text must be the scheme's one
 // canonical form of a full 32-byte tag ([ErrMalformedSignature], with a
 // [SignatureFormatError] saying which rule it broke), the decoded bytes are
-// compared with hmac.Equal under every accepted secret without an early exit
+// compared in constant time under every accepted secret without an early exit
 // ([WithPreviousSecrets] for rotation), and an expired identity is never
 // accepted ([ErrExpired]; the clock is [WithClock]'s). [Signer.Authenticate]
 // returns only the fields the signature covers ([Scheme.SignedFields]).

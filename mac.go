@@ -198,15 +198,26 @@ func (st *shaState) outerBlock() []byte {
 // digest on this stack frame, with no Sum: two compressions and the
 // state restores and reads around them.
 func (k *macKey) sumMessage(mac *[macSize]byte, m *message) bool {
-	n := m.len()
-	if n > maxOneBlock {
+	if m.len() > maxOneBlock {
 		return k.sumLong(mac, m)
 	}
 	var blk [blockSize]byte
+	padOneBlock(&blk, m)
+	return k.sumBlock(mac, &blk)
+}
+
+// padOneBlock composes m, which fits one block after padding, straight into
+// blk and pads it as the second block of the inner hash.
+func padOneBlock(blk *[blockSize]byte, m *message) {
+	n := m.len()
 	m.copyTo(blk[:])
 	blk[n] = 0x80
 	binary.BigEndian.PutUint64(blk[blockSize-8:], uint64(blockSize+n)*8)
+}
 
+// sumBlock leaves in mac the HMAC whose inner hash ends with blk, a padded
+// one-block message: two compressions, on one digest on this stack frame.
+func (k *macKey) sumBlock(mac *[macSize]byte, blk *[blockSize]byte) bool {
 	h := sha256.New() // devirtualized and on the stack, as in compress
 	u, ok1 := h.(encoding.BinaryUnmarshaler)
 	a, ok2 := h.(encoding.BinaryAppender)
@@ -379,12 +390,25 @@ func (kr *keyring) sumWith(st *macState, i int, msg []byte) bool {
 // matchMessage compares want with the MAC of m under every secret. It
 // never stops at the first match, so its timing does not say which secret
 // matched.
+//
+// A message that fits one block is composed and padded once, not once per
+// secret, so each extra secret costs its two compressions and little more.
 func (kr *keyring) matchMessage(want *[macSize]byte, m *message) error {
 	matched := 0
-	for i := range kr.fast {
-		var mac [macSize]byte
-		ok := kr.fast[i].sumMessage(&mac, m)
-		matched |= equalMAC(&mac, want) & b2i(ok)
+	if m.len() <= maxOneBlock {
+		var blk [blockSize]byte
+		padOneBlock(&blk, m)
+		for i := range kr.fast {
+			var mac [macSize]byte
+			ok := kr.fast[i].sumBlock(&mac, &blk)
+			matched |= equalMAC(&mac, want) & b2i(ok)
+		}
+	} else {
+		for i := range kr.fast {
+			var mac [macSize]byte
+			ok := kr.fast[i].sumLong(&mac, m)
+			matched |= equalMAC(&mac, want) & b2i(ok)
+		}
 	}
 	if matched == 0 {
 		return errInvalidSignature

@@ -278,7 +278,7 @@ func TestMiddlewareVendorHeaders(t *testing.T) {
 
 func TestMiddlewareProductFruitsExpiry(t *testing.T) {
 	// Key "secret", user "testUser", expiry 2026-11-22T10:00:00.000Z: the
-	// known answer in Product Fruits' documentation (shared/reference/vendors.md).
+	// known answer in Product Fruits' "User identity verification" page.
 	const pfSig = "dtrDkRUh8uJAu3PRWl7E90qVqMq/yAB6aPsseXo1w+U="
 	expiry := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	before := mwSigner(t, usersig.ProductFruits(), "secret", usersig.WithShortSecretsAllowed(),

@@ -49,7 +49,7 @@ func TestWycheproofECDSAP256P1363(t *testing.T) {
 			require.NoError(t, err)
 			sig, err := hex.DecodeString(tc.Sig)
 			require.NoError(t, err)
-			err = v.method.Verify(string(msg), sig, v.keys[0].key)
+			err = v.method.Verify(string(msg), sig, v.keys()[0].key)
 			switch tc.Result {
 			case "valid":
 				if assert.NoError(t, err, "tcId %d %s", tc.TcID, tc.Comment) {

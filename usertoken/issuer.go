@@ -20,11 +20,14 @@ const MaxUserIDLen = 512
 type Issuer struct {
 	profile Profile
 	method  jwt.SigningMethod
-	key     any    // *rsa.PrivateKey, *ecdsa.PrivateKey or []byte (private copy)
-	kid     string // "kid" header: the Zendesk key id or WithKeyID
-	clock   func() time.Time
-	ttl     time.Duration
-	extra   map[string]json.RawMessage
+	// key returns the *rsa.PrivateKey, *ecdsa.PrivateKey or []byte
+	// (a private copy) it signs with, from behind a closure, so that no
+	// printer, reflective or not, can reach it.
+	key   func() any
+	kid   string // "kid" header: the Zendesk key id or WithKeyID
+	clock func() time.Time
+	ttl   time.Duration
+	extra map[string]json.RawMessage
 }
 
 // NewIssuer returns an Issuer for profile p signing with key:
@@ -73,11 +76,21 @@ func NewIssuer(p Profile, key []byte, opts ...Option) (*Issuer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Issuer{profile: p, method: method, key: k, kid: kid, clock: cfg.clock, ttl: cfg.ttl, extra: cfg.extra}, nil
+	keyOf := func() any { return k }
+	return &Issuer{profile: p, method: method, key: keyOf, kid: kid, clock: cfg.clock, ttl: cfg.ttl, extra: cfg.extra}, nil
 }
 
 // Profile returns the profile the Issuer signs for.
 func (i *Issuer) Profile() Profile { return i.profile }
+
+// String describes the Issuer without its key.
+func (i Issuer) String() string {
+	return fmt.Sprintf("usertoken.Issuer{profile: %q, alg: %s}", i.profile.name, i.profile.alg)
+}
+
+// Format prints String for every verb, so %v, %+v, %#v, %s and %x of an
+// Issuer never show its key.
+func (i Issuer) Format(f fmt.State, _ rune) { fmt.Fprint(f, i.String()) }
 
 // Token returns a signed compact JWT for userID with the profile's claims,
 // iat/exp from the Issuer's clock (seconds, truncated) and any WithClaims
@@ -117,7 +130,7 @@ func (i *Issuer) Token(userID string) (string, error) {
 	if i.kid != "" {
 		tok.Header["kid"] = i.kid
 	}
-	s, err := tok.SignedString(i.key)
+	s, err := tok.SignedString(i.key())
 	if err != nil {
 		return "", fmt.Errorf("usertoken: signing %s token failed", p.name)
 	}

@@ -211,7 +211,7 @@ func Middleware(v *Verifier, opts ...MiddlewareOption) func(http.Handler) http.H
 			}
 			if res.key != 0 && cfg.logger != nil {
 				cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "usertoken: token verified under a previous key",
-					slog.String("key", v.keys[res.key].label),
+					slog.String("key", v.keys()[res.key].label),
 					slog.String("profile", v.profile.name),
 					slog.String("method", r.Method))
 			}

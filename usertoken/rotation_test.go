@@ -55,7 +55,7 @@ func TestRotation(t *testing.T) {
 		require.NoError(t, err, "%s: old key", p.Name())
 		assert.Equal(t, "u1", res.id)
 		assert.Equal(t, 1, res.key)
-		assert.Equal(t, "previous-1", v.keys[res.key].label)
+		assert.Equal(t, "previous-1", v.keys()[res.key].label)
 
 		res, err = v.verify(tokenUnder(t, p, newSign))
 		require.NoError(t, err, "%s: new key", p.Name())
@@ -83,7 +83,7 @@ func TestRotationKeyIDs(t *testing.T) {
 
 	res, err := v.verify(tokenUnder(t, p, oldKey, WithKeyID("k1")))
 	require.NoError(t, err)
-	assert.Equal(t, "kid:k1", v.keys[res.key].label)
+	assert.Equal(t, "kid:k1", v.keys()[res.key].label)
 	res, err = v.verify(tokenUnder(t, p, newKey, WithKeyID("k2")))
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.key)
@@ -117,7 +117,7 @@ func TestRotationZendesk(t *testing.T) {
 	require.NoError(t, err)
 	res, err := v.verify(tokenUnder(t, Zendesk("app_old"), k.secret))
 	require.NoError(t, err)
-	assert.Equal(t, "kid:app_old", v.keys[res.key].label)
+	assert.Equal(t, "kid:app_old", v.keys()[res.key].label)
 	_, err = v.Verify(tokenUnder(t, Zendesk("app_new"), k.otherSecret))
 	require.NoError(t, err)
 	_, err = v.Verify(tokenUnder(t, Zendesk("app_other"), k.secret))

@@ -18,8 +18,12 @@ import (
 type Verifier struct {
 	profile Profile
 	method  jwt.SigningMethod
-	keys    []verifierKey // keys[0] is the current key
-	haveIDs bool          // some key has an id: a token's kid selects keys
+	// keys returns the keys, keys()[0] the current one. They sit behind a
+	// closure, as a usersig.Signer's secrets do, so that no printer —
+	// fmt's verbs, or a reflective one such as a test library's diff —
+	// can reach an HMAC secret.
+	keys    func() []verifierKey
+	haveIDs bool // some key has an id: a token's kid selects keys
 	parser  *jwt.Parser
 	clock   func() time.Time
 	leeway  time.Duration
@@ -78,12 +82,12 @@ func NewVerifier(p Profile, key []byte, opts ...Option) (*Verifier, error) {
 		return nil, err
 	}
 	v := &Verifier{profile: p, method: method, clock: cfg.clock, leeway: cfg.leeway, haveIDs: kid != ""}
-	v.keys = append(v.keys, verifierKey{id: kid, label: labelFor(kid, "current"), key: k})
+	keys := []verifierKey{{id: kid, label: labelFor(kid, "current"), key: k}}
 	for i, pk := range cfg.previous {
 		if p.kid != "" && pk.id == "" {
 			return nil, fmt.Errorf("%w: %s tokens always name their key; give previous keys with WithPreviousKey(kid, key)", ErrInvalidOption, p.name)
 		}
-		for _, have := range v.keys {
+		for _, have := range keys {
 			if pk.id != "" && have.id == pk.id {
 				return nil, fmt.Errorf("%w: key id %q given twice", ErrInvalidOption, pk.id)
 			}
@@ -92,9 +96,10 @@ func NewVerifier(p Profile, key []byte, opts ...Option) (*Verifier, error) {
 		if err != nil {
 			return nil, fmt.Errorf("previous key %d: %w", i+1, err)
 		}
-		v.keys = append(v.keys, verifierKey{id: pk.id, label: labelFor(pk.id, fmt.Sprintf("previous-%d", i+1)), key: k})
+		keys = append(keys, verifierKey{id: pk.id, label: labelFor(pk.id, fmt.Sprintf("previous-%d", i+1)), key: k})
 		v.haveIDs = v.haveIDs || pk.id != ""
 	}
+	v.keys = func() []verifierKey { return keys }
 	v.parser = jwt.NewParser(
 		jwt.WithValidMethods([]string{p.alg}),
 		jwt.WithStrictDecoding(),
@@ -116,6 +121,19 @@ func labelFor(id, fallback string) string {
 
 // Profile returns the profile the Verifier checks.
 func (v *Verifier) Profile() Profile { return v.profile }
+
+// String describes the Verifier without its keys.
+func (v Verifier) String() string {
+	n := 0
+	if v.keys != nil {
+		n = len(v.keys())
+	}
+	return fmt.Sprintf("usertoken.Verifier{profile: %q, alg: %s, keys: %d}", v.profile.name, v.profile.alg, n)
+}
+
+// Format prints String for every verb, so %v, %+v, %#v, %s and %x of a
+// Verifier never show a key.
+func (v Verifier) Format(f fmt.State, _ rune) { fmt.Fprint(f, v.String()) }
 
 // Verify checks token and returns the user id it was issued for: the value
 // of the profile's user-id claim, without Engagespot's "user:" prefix.
@@ -283,7 +301,7 @@ func (s *keySelector) keyFunc(t *jwt.Token) (any, error) {
 		if !isText {
 			return nil, errKidHeader
 		}
-		for i, k := range v.keys {
+		for i, k := range v.keys() {
 			if k.id == kidText {
 				s.matched = i
 				return k.key, nil
@@ -294,12 +312,13 @@ func (s *keySelector) keyFunc(t *jwt.Token) (any, error) {
 		}
 		return nil, errNoKeyForKid
 	}
-	if len(v.keys) == 1 {
-		return v.keys[0].key, nil
+	keys := v.keys()
+	if len(keys) == 1 {
+		return keys[0].key, nil
 	}
 	text := t.Raw[:strings.LastIndexByte(t.Raw, '.')]
 	found := -1
-	for i, k := range v.keys {
+	for i, k := range keys {
 		if v.method.Verify(text, t.Signature, k.key) == nil && found < 0 {
 			found = i
 		}
@@ -308,7 +327,7 @@ func (s *keySelector) keyFunc(t *jwt.Token) (any, error) {
 		return nil, errNoKeyMatch
 	}
 	s.matched = found
-	return v.keys[found].key, nil
+	return keys[found].key, nil
 }
 
 // mapParseError turns a golang-jwt error into one of this package's

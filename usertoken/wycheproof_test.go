@@ -71,7 +71,7 @@ func TestWycheproofRSASignatures(t *testing.T) {
 				require.NoError(t, err)
 				sig, err := hex.DecodeString(tc.Sig)
 				require.NoError(t, err)
-				err = v.method.Verify(string(msg), sig, v.keys[0].key)
+				err = v.method.Verify(string(msg), sig, v.keys()[0].key)
 				switch tc.Result {
 				case "valid":
 					if assert.NoError(t, err, "%s tcId %d", name, tc.TcID) {
@@ -182,7 +182,7 @@ func signatureLayer(v *Verifier, token string) error {
 	if err != nil {
 		return ErrMalformed
 	}
-	if v.method.Verify(parts[0]+"."+parts[1], sig, v.keys[0].key) != nil {
+	if v.method.Verify(parts[0]+"."+parts[1], sig, v.keys()[0].key) != nil {
 		return ErrBadSignature
 	}
 	return nil

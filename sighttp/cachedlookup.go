@@ -26,9 +26,17 @@ const (
 	evictSample = 8
 )
 
-// errLoadLimited: the cache's load rate was spent, so the loader was not
-// asked. The request is refused (logged as reason "error").
-var errLoadLimited = errors.New("sighttp: signer loads over their rate limit")
+// The cache's own refusals; the middleware logs both as reason "error".
+var (
+	// errLoadLimited: the load rate was spent, so the loader was not asked.
+	errLoadLimited = errors.New("sighttp: signer loads over their rate limit")
+	// errLoadTimeout: the loader did not return within cacheLoadTimeout,
+	// even though its context ended; its late answer is not cached.
+	errLoadTimeout = errors.New("sighttp: signer load timed out")
+	// errLoadPanicked: the loader panicked. Its panic value is not kept:
+	// it may hold what the loader had in hand, such as a database DSN.
+	errLoadPanicked = errors.New("sighttp: signer load panicked")
+)
 
 // A CacheOption configures NewSignerCache and CachedLookup. A nil option, or
 // a value out of range, makes the constructor panic.
@@ -39,11 +47,13 @@ type cacheConfig struct {
 	size         int
 	rate         int
 	now          func() time.Time
+	loadTimeout  time.Duration // cacheLoadTimeout; shorter in tests
 }
 
 // WithCacheTTL sets how long a loaded Signer is used before it is loaded
 // again, which is how long a rotated or revoked secret keeps working after
-// the database changed. Default: 5 minutes. It must be positive.
+// the database changed (up to twice that while the load rate is spent, see
+// WithCacheLoadRate). Default: 5 minutes. It must be positive.
 func WithCacheTTL(d time.Duration) CacheOption {
 	return func(c *cacheConfig) {
 		if d <= 0 {
@@ -83,7 +93,9 @@ func WithCacheSize(n int) CacheOption {
 // as many), so that a flood of random API keys, each one a miss no cache
 // can answer, costs the database at most that. Past it a request whose key
 // is not cached is refused without a load, except that a Signer whose TTL
-// ran out is used a while longer rather than refused. Default: 100 per
+// ran out less than one more TTL ago is used rather than refused, so a
+// flood of junk keys cannot lock out known tenants — and cannot keep a
+// revoked secret working past twice the TTL either. Default: 100 per
 // second. It must be positive.
 func WithCacheLoadRate(perSecond int) CacheOption {
 	return func(c *cacheConfig) {
@@ -145,7 +157,7 @@ func NewSignerCache(load func(ctx context.Context, key string) (*usersig.Signer,
 	if load == nil {
 		panic("sighttp: NewSignerCache with a nil load")
 	}
-	cfg := cacheConfig{ttl: defaultCacheTTL, missTTL: defaultCacheMissTTL, size: defaultCacheSize, rate: defaultCacheLoadRate, now: time.Now}
+	cfg := cacheConfig{ttl: defaultCacheTTL, missTTL: defaultCacheMissTTL, size: defaultCacheSize, rate: defaultCacheLoadRate, now: time.Now, loadTimeout: cacheLoadTimeout}
 	for _, opt := range opts {
 		if opt == nil {
 			panic("sighttp: nil CacheOption")
@@ -188,8 +200,8 @@ func (c *SignerCache) Signer(ctx context.Context, key string) (*usersig.Signer, 
 	if !running {
 		if !c.takeToken(now) {
 			c.mu.Unlock()
-			if isHit {
-				return hit.signer, nil // stale, rather than refused
+			if isHit && now.Before(hit.expires.Add(c.cfg.ttl)) {
+				return hit.signer, nil // stale by less than a TTL, rather than refused
 			}
 			return nil, errLoadLimited
 		}
@@ -201,12 +213,29 @@ func (c *SignerCache) Signer(ctx context.Context, key string) (*usersig.Signer, 
 	if !running {
 		go c.run(context.WithoutCancel(ctx), key, f)
 	}
+	// A loader that ignores its context must not hold its waiters (or the
+	// key) for ever: past the load timeout the flight is abandoned, so the
+	// next request loads afresh and the late answer is dropped.
+	timeout := time.NewTimer(c.cfg.loadTimeout)
+	defer timeout.Stop()
 	select {
 	case <-f.done:
 		return f.signer, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-timeout.C:
+		c.abandon(key, f)
+		return nil, errLoadTimeout
 	}
+}
+
+// abandon forgets f as the load under way for key, if it still is.
+func (c *SignerCache) abandon(key string, f *flight) {
+	c.mu.Lock()
+	if c.flights[key] == f {
+		delete(c.flights, key)
+	}
+	c.mu.Unlock()
 }
 
 // run performs one load and publishes it to the flight's waiters and the
@@ -215,10 +244,10 @@ func (c *SignerCache) Signer(ctx context.Context, key string) (*usersig.Signer, 
 func (c *SignerCache) run(ctx context.Context, key string, f *flight) {
 	defer func() {
 		if p := recover(); p != nil {
-			c.finish(key, f, nil, fmt.Errorf("sighttp: signer load panicked: %v", p))
+			c.finish(key, f, nil, errLoadPanicked)
 		}
 	}()
-	ctx, cancel := context.WithTimeout(ctx, cacheLoadTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.loadTimeout)
 	defer cancel()
 	s, err := c.load(ctx, key)
 	c.finish(key, f, s, err)
@@ -234,15 +263,17 @@ func (c *SignerCache) finish(key string, f *flight, s *usersig.Signer, err error
 		s = nil
 	}
 	c.mu.Lock()
-	now := c.cfg.now()
-	if err == nil {
-		put(c.hits, c.cfg.size, now, key, cacheEntry{signer: s, expires: now.Add(c.cfg.ttl)})
-		delete(c.misses, key)
-	} else {
-		put(c.misses, c.cfg.size, now, key, cacheEntry{err: err, expires: now.Add(c.cfg.missTTL)})
-		delete(c.hits, key)
+	if c.flights[key] == f { // else abandoned as timed out: its answer is stale
+		now := c.cfg.now()
+		if err == nil {
+			put(c.hits, c.cfg.size, now, key, cacheEntry{signer: s, expires: now.Add(c.cfg.ttl)})
+			delete(c.misses, key)
+		} else {
+			put(c.misses, c.cfg.size, now, key, cacheEntry{err: err, expires: now.Add(c.cfg.missTTL)})
+			delete(c.hits, key)
+		}
+		delete(c.flights, key)
 	}
-	delete(c.flights, key)
 	c.mu.Unlock()
 	f.signer, f.err = s, err
 	close(f.done)

@@ -395,3 +395,100 @@ func BenchmarkSignerCacheHit(b *testing.B) {
 		}
 	}
 }
+
+// A flood of junk keys that spends the load rate keeps a known tenant
+// served from its expired entry for at most one more TTL, never for ever:
+// a revoked secret stops working by twice the TTL (review finding).
+func TestCacheStaleSignerIsBounded(t *testing.T) {
+	clock := newFakeClock()
+	revoked := false
+	tenant := newCacheTestSigner(t)
+	load := func(_ context.Context, key string) (*usersig.Signer, error) {
+		if key == "pk_tenant" && !revoked {
+			return tenant, nil
+		}
+		return nil, nil
+	}
+	c := NewSignerCache(load, WithCacheTTL(time.Minute), WithCacheLoadRate(10), WithCacheClock(clock.Now))
+	s, err := c.Signer(context.Background(), "pk_tenant")
+	require.NoError(t, err)
+	require.Same(t, tenant, s)
+	revoked = true
+
+	flood := func() {
+		for i := 0; i < 20; i++ {
+			_, _ = c.Signer(context.Background(), fmt.Sprintf("junk-%d-%d", clock.Now().UnixNano(), i))
+		}
+	}
+	clock.Advance(61 * time.Second) // expired, within one more TTL
+	flood()
+	s, err = c.Signer(context.Background(), "pk_tenant")
+	assert.NoError(t, err, "served stale rather than refused while junk spends the rate")
+	assert.Same(t, tenant, s)
+
+	for minute := 0; minute < 3; minute++ {
+		clock.Advance(time.Minute)
+		flood()
+		s, err = c.Signer(context.Background(), "pk_tenant")
+		assert.Nil(t, s, "past twice the TTL the revoked secret must not be served")
+		assert.Error(t, err)
+	}
+}
+
+// A loader that ignores its context holds neither its waiters nor the key
+// past the load timeout: the waiter gets an error, and the next request
+// loads afresh; the late answer is dropped (review finding).
+func TestCacheHungLoaderIsAbandoned(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int32
+	tenant := newCacheTestSigner(t)
+	load := func(_ context.Context, key string) (*usersig.Signer, error) {
+		if calls.Add(1) == 1 {
+			<-release // ignores its context
+			return nil, errors.New("late")
+		}
+		return tenant, nil
+	}
+	c := NewSignerCache(load)
+	c.cfg.loadTimeout = 50 * time.Millisecond
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Signer(context.Background(), "pk_tenant")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, errLoadTimeout)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiter was held past the load timeout")
+	}
+	s, err := c.Signer(context.Background(), "pk_tenant")
+	require.NoError(t, err, "a fresh load after the abandoned one")
+	assert.Same(t, tenant, s)
+	assert.Equal(t, int32(2), calls.Load())
+
+	close(release) // the first load answers late: it must not replace the fresh entry
+	require.Eventually(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.flights) == 0 }, time.Second, time.Millisecond)
+	s, err = c.Signer(context.Background(), "pk_tenant")
+	require.NoError(t, err)
+	assert.Same(t, tenant, s)
+}
+
+// A panicking loader fails its waiters with an error that does not carry
+// the panic value, which may hold what the loader had in hand.
+func TestCacheLoaderPanicValueIsDropped(t *testing.T) {
+	c := NewSignerCache(func(context.Context, string) (*usersig.Signer, error) {
+		panic("postgres://admin:hunter2@db/tenants")
+	})
+	_, err := c.Signer(context.Background(), "pk_x")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2")
+}
+
+func newCacheTestSigner(t *testing.T) *usersig.Signer {
+	t.Helper()
+	s, err := usersig.New(usersig.Proficient(), []byte("hsec_tenant_0123456789abcdef"))
+	require.NoError(t, err)
+	return s
+}

@@ -321,14 +321,14 @@ func TestSignerCacheIsBounded(t *testing.T) {
 }
 
 // A Signer whose TTL ran out while the load rate is spent is used a while
-// longer rather than refused.
+// longer (less than one more TTL) rather than refused.
 func TestSignerCacheServesStaleWhenLoadsAreSpent(t *testing.T) {
 	clock := newFakeClock()
 	db := &tenantDB{secrets: map[string]string{"pk_one": secretV1}}
 	c := NewSignerCache(db.load, WithCacheClock(clock.Now), WithCacheLoadRate(1), WithCacheTTL(time.Second))
 	first, err := c.Signer(context.Background(), "pk_one")
 	require.NoError(t, err)
-	clock.Advance(2 * time.Second)
+	clock.Advance(1500 * time.Millisecond)
 	_, _ = c.Signer(context.Background(), "pk_random") // spends the one token
 	s, err := c.Signer(context.Background(), "pk_one")
 	require.NoError(t, err)

@@ -4,29 +4,17 @@ import (
 	"context"
 
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/internal/idctx"
 )
 
-// identityKey is the context key of a verified identity. Its value is a
-// *usersig.Identity; a nil one marks a request that passed unsigned, and
-// hides any identity an outer middleware put in the context.
-//
-// The value sits in a plain context.WithValue, not a context type of our
-// own, so that adapters which rebuild a context from its values (fiber's
-// net/http adaptor does) carry the identity across.
-type identityKey struct{}
+// The identity's context key lives in internal/idctx, shared with the
+// adapters outside net/http.
 
 func withIdentity(ctx context.Context, id usersig.Identity) context.Context {
-	return context.WithValue(ctx, identityKey{}, &id)
+	return idctx.With(ctx, id)
 }
 
-// withoutIdentity returns ctx with no identity in it, unchanged (and so
-// without allocating) when it had none.
-func withoutIdentity(ctx context.Context) context.Context {
-	if p, _ := ctx.Value(identityKey{}).(*usersig.Identity); p == nil {
-		return ctx
-	}
-	return context.WithValue(ctx, identityKey{}, (*usersig.Identity)(nil))
-}
+func withoutIdentity(ctx context.Context) context.Context { return idctx.Without(ctx) }
 
 // IdentityFromContext returns the identity Middleware verified for the
 // request whose context ctx is (or derives from), and true; or a zero
@@ -37,12 +25,5 @@ func withoutIdentity(ctx context.Context) context.Context {
 //
 // The Identity holds only what the signature covers; see Middleware.
 func IdentityFromContext(ctx context.Context) (usersig.Identity, bool) {
-	if ctx == nil {
-		return usersig.Identity{}, false
-	}
-	p, _ := ctx.Value(identityKey{}).(*usersig.Identity)
-	if p == nil {
-		return usersig.Identity{}, false
-	}
-	return *p, true
+	return idctx.From(ctx)
 }

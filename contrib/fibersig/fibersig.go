@@ -18,6 +18,7 @@ package fibersig
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/internal/idctx"
 	"github.com/usersig/usersig/sighttp"
 )
 
@@ -73,6 +74,14 @@ func Middleware(s *usersig.Signer, opts ...Option) fiber.Handler {
 		if err != nil {
 			if cfg.unsignedPasses && isUnsigned(err) {
 				cfg.log(c, signer, msgUnsigned, reasonUnsigned, nil)
+				// Hide what an outer Middleware verified: this route did not
+				// check the caller, so it must not see one (as sighttp does).
+				if _, had := c.Locals(identityKey{}).(usersig.Identity); had {
+					c.Locals(identityKey{}, nil)
+				}
+				if ctx := idctx.Without(c.UserContext()); ctx != c.UserContext() {
+					c.SetUserContext(ctx)
+				}
 				return c.Next()
 			}
 			return cfg.reject(c, signer, err)

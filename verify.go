@@ -44,8 +44,10 @@ func (s *Signer) VerifyCredential(c Credential) error {
 //
 // The signature does not say which field it was made over. Under
 // UserIDOrEmail a signature issued for user id "x@y.z" also authenticates
-// email "x@y.z", and under UserIDExpiry the split between id and expiry is
-// the client's (see WithExpiryRequired). Look users up by the field your
+// email "x@y.z"; under UserIDEmail (Helpshift) the split between id and
+// email is the client's, so one for id "alice1" also authenticates id
+// "alice" with email "1"; and under UserIDExpiry the split between id and
+// expiry is the client's (see WithExpiryRequired). Look users up by the field your
 // backend issued signatures for.
 func (s *Signer) Authenticate(cr Credential) (Identity, error) {
 	c, err := claimFrom(cr)

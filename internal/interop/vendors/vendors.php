@@ -3,7 +3,7 @@
 //
 // Usage: php vendors.php <identities.json> <outdir>
 //
-// Writes <outdir>/crisp-php.json (Crisp's WordPress plugin: a verbatim excerpt, MIT),
+// Writes <outdir>/crisp-php.json (Crisp's WordPress plugin, transcribed),
 // tawkto-visitor-php.json (Tawk.to's WordPress plugin get_visitor_hash, transcribed: GPLv3
 // code is not copied here), and talkjs-php.json, helpscout-php.json, front-php.json and
 // gleap-php.json (the vendors' documented PHP samples, verbatim but for the names bound to
@@ -12,18 +12,6 @@
 function die_with($msg) {
   fwrite(STDERR, "vendors.php: $msg\n");
   exit(1);
-}
-
-// ---------------------------------------------------------------------------------------------
-// WordPress, as far as the plugins call it. A harness: one logged-in user, one option.
-// ---------------------------------------------------------------------------------------------
-$GLOBALS['harness_user'] = null;
-$GLOBALS['harness_options'] = array();
-
-function is_user_logged_in() { return $GLOBALS['harness_user'] !== null; }
-function wp_get_current_user() { return $GLOBALS['harness_user']; }
-function get_option($name, $default = false) {
-  return array_key_exists($name, $GLOBALS['harness_options']) ? $GLOBALS['harness_options'][$name] : $default;
 }
 
 // Transcribed from WordPress wp-includes/formatting.php esc_js() (GPLv2 or later): the same
@@ -41,50 +29,32 @@ function esc_js($text) {
 
 // ---------------------------------------------------------------------------------------------
 // Crisp, github.com/crisp-im/crisp-plugin-wordpress crisp.php at commit
-// 990f9b41fc321ae21a7f5322d41c7ed2ca6057a9, lines 91-120 (crisp_sync_wordpress_user), verbatim.
-// Copyright (c) 2015 Crisp IM; MIT License (LICENSE in that repository).
+// 990f9b41fc321ae21a7f5322d41c7ed2ca6057a9, crisp_sync_wordpress_user (lines 91-120), the
+// email part. TRANSCRIBED, not copied (code from the vendors' repositories is not committed
+// here): the same calls in the same order. The logged-in user's email goes through esc_js,
+// then, with a verification secret set, hash_hmac("sha256", $email, $website_verify) is pushed
+// beside the escaped email in the $crisp script.
 // ---------------------------------------------------------------------------------------------
-function crisp_sync_wordpress_user() {
-  $output = "";
-
-
-  if (is_user_logged_in()) {
-    $current_user = wp_get_current_user();
+function crisp_email_script($user_email, $website_verify) {
+  $email = esc_js($user_email);
+  if (empty($email)) {
+    return '';
   }
-
-  if (!isset($current_user)) {
-    return "";
+  if (empty($website_verify)) {
+    return '$crisp.push(["set", "user:email", "' . $email . '"]);';
   }
-
-  $website_verify = get_option('website_verify');
-
-  $email = esc_js($current_user->user_email);
-  $nickname = esc_js($current_user->display_name);
-
-  if (!empty($email) && empty($website_verify)) {
-    $output .= '$crisp.push(["set", "user:email", "' . $email . '"]);';
-  } else if (!empty($email)) {
-    $hmac = hash_hmac("sha256", $email, $website_verify);
-    $output .= '$crisp.push(["set", "user:email", ["' . $email . '", "' . $hmac . '"]]);';
-  }
-
-  if (!empty($nickname)) {
-    $output .= '$crisp.push(["set", "user:nickname", "' . $nickname . '"]);';
-  }
-
-  return $output;
+  $hmac = hash_hmac("sha256", $email, $website_verify);
+  return '$crisp.push(["set", "user:email", ["' . $email . '", "' . $hmac . '"]]);';
 }
 
-// crisp runs the plugin for one user and reads the hash out of the script it emits. It also
+// crisp runs the plugin's email code for one user and reads the hash out of the script it emits. It also
 // returns the email as the front end pushes it: the JavaScript string literal's value, which
 // differs from what was signed when esc_js escaped a quote.
 function crisp($website_verify, $id) {
   if ($id['email'] === null) {
     return null;
   }
-  $GLOBALS['harness_user'] = (object) array('user_email' => $id['email'], 'display_name' => '');
-  $GLOBALS['harness_options'] = array('website_verify' => $website_verify);
-  $out = crisp_sync_wordpress_user();
+  $out = crisp_email_script($id['email'], $website_verify);
   if (!preg_match('/^\$crisp\.push\(\["set", "user:email", \["(.*)", "([0-9a-f]{64})"\]\]\);$/s', $out, $m)) {
     die_with('crisp: unexpected script: ' . $out);
   }
@@ -176,7 +146,7 @@ function gleap($your_secret, $id) {
 
 $PRESETS = array(
   array('crisp', 'crisp', 'email', 'github.com/crisp-im/crisp-plugin-wordpress crisp.php (990f9b41fc321ae21a7f5322d41c7ed2ca6057a9) crisp_sync_wordpress_user',
-        'php internal/interop/vendors/vendors.php (Crisp WordPress plugin crisp_sync_wordpress_user, verbatim excerpt; WordPress esc_js transcribed)'),
+        'php internal/interop/vendors/vendors.php (Crisp WordPress plugin crisp_sync_wordpress_user, transcribed; WordPress esc_js transcribed)'),
   array('tawkto-visitor', 'tawkto_visitor', 'email', 'github.com/tawk/tawk-wordpress tawkto/tawkto.php (ac61e7c14c49a68398d3df91811f5d7043d4031e) get_visitor_hash',
         'php internal/interop/vendors/vendors.php (Tawk.to WordPress plugin get_visitor_hash, transcribed)'),
   array('talkjs', 'talkjs', 'user id', 'TalkJS, Identity verification; talkjs.com/docs/Features/Security_Settings/Identity_Verification (PHP sample)',

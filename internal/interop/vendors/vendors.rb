@@ -6,8 +6,8 @@
 # Usage: ruby vendors.rb <identities.json> <outdir>
 #
 # Writes <outdir>/intercom-ruby.json, chatwoot-ruby.json, magicbell-ruby.json (the vendors'
-# repository code: short verbatim excerpts below, each under its MIT licence, inside a harness
-# that stands in for the rest of the class) and helpscout-ruby.json, front-ruby.json,
+# repository code paths, transcribed: the same calls in the same order, in Ruby, with the file
+# and commit each follows) and helpscout-ruby.json, front-ruby.json,
 # gleap-ruby.json (the vendors' documented Ruby samples, verbatim but for the names of the
 # secret and the identifier). Needs Ruby's openssl, json and base64, and ActiveSupport
 # (Debian ruby-activesupport), which intercom-rails' code calls (with_indifferent_access,
@@ -23,60 +23,22 @@ def die(msg)
 end
 
 # ---------------------------------------------------------------------------------------------
-# intercom-rails, lib/intercom-rails/script_tag.rb at commit
-# e7014914e1cbd0fa7dc0381ef43c7df106f90d8c (unchanged at b361369a88408d73d66a852b0f849dd7d67cd8a2),
-# lines 144-164 (ScriptTag#user_details=) and 191-193 (ScriptTag#user_hash), verbatim.
-# Copyright (c) 2011- Intercom, Inc. (https://www.intercom.io); MIT License (MIT-LICENSE in
-# that repository). The harness supplies what the excerpt calls: secret, jwt_enabled (false:
-# the user_hash path), app_id, and DateHelper (identity here: the vectors carry no dates).
+# The vendors' repository code below is TRANSCRIBED, not copied: the same calls on the same
+# values in the same order, written here, with the file, commit and lines it follows. (Code from
+# the vendors' repositories is not committed to this one; their documented samples further
+# down are public doc text, quoted verbatim.)
 # ---------------------------------------------------------------------------------------------
-module IntercomHarness
-  module DateHelper
-    def self.convert_dates_to_unix_timestamps(details)
-      details
-    end
-  end
 
-  class ScriptTag
-    attr_reader :user_details
-    attr_accessor :secret, :jwt_enabled
-
-    def initialize(secret, user_details)
-      self.secret = secret
-      self.jwt_enabled = false
-      self.user_details = user_details
-    end
-
-    def app_id
-      'harness_app_id'
-    end
-
-    # --- verbatim from intercom-rails script_tag.rb, lines 144-164 ---
-    def user_details=(user_details)
-      @user_details = DateHelper.convert_dates_to_unix_timestamps(user_details || {})
-      @user_details = @user_details.with_indifferent_access.tap do |u|
-        [:email, :name, :user_id].each { |k| u.delete(k) if u[k].nil? }
-
-        if secret.present?
-          if jwt_enabled && u[:user_id].present?
-            u[:intercom_user_jwt] ||= generate_jwt
-            
-            u.delete(:user_id)
-            Config.jwt.signed_user_fields&.each do |field|
-              u.delete(field.to_sym)
-            end
-          elsif (u[:user_id] || u[:email]).present?
-            u[:user_hash] ||= user_hash
-          end
-        end
-        
-        u[:app_id] ||= app_id
-      end
-    end
-
-    # --- verbatim from intercom-rails script_tag.rb, lines 191-193 ---
-    def user_hash
-      OpenSSL::HMAC.hexdigest("sha256", secret, (user_details[:user_id] || user_details[:email]).to_s)
+# intercom-rails, lib/intercom-rails/script_tag.rb at commit
+# e7014914e1cbd0fa7dc0381ef43c7df106f90d8c (unchanged at b361369a88408d73d66a852b0f849dd7d67cd8a2):
+# ScriptTag#user_details= (lines 144-164), the branch that sets user_hash (jwt_enabled false),
+# and ScriptTag#user_hash (lines 191-193). ActiveSupport's with_indifferent_access and present?
+# are the real ones, and they are what make a present-but-empty user_id emit no user_hash.
+def intercom_user_details(secret, user_details)
+  user_details.with_indifferent_access.tap do |u|
+    %i[email name user_id].each { |k| u.delete(k) if u[k].nil? }
+    if secret.present? && (u[:user_id] || u[:email]).present?
+      u[:user_hash] ||= OpenSSL::HMAC.hexdigest('sha256', secret, (u[:user_id] || u[:email]).to_s)
     end
   end
 end
@@ -86,86 +48,41 @@ def intercom(secret, id)
   details[:user_id] = id['userId'] if id['userId']
   details[:user_id] = '' if id['presentEmptyUserId']
   details[:email] = id['email'] if id['email']
-  tag = IntercomHarness::ScriptTag.new(secret, details)
-  hash = tag.user_details[:user_hash]
-  return nil if hash.nil?
+  u = intercom_user_details(secret, details)
+  return nil if u[:user_hash].nil?
 
-  { message: (tag.user_details[:user_id] || tag.user_details[:email]).to_s, signature: hash }
+  { message: (u[:user_id] || u[:email]).to_s, signature: u[:user_hash] }
 end
 
-# ---------------------------------------------------------------------------------------------
 # Chatwoot, app/controllers/api/v1/widget/contacts_controller.rb at commit
-# 2d5aa446395b0812f6a4681655125ee70be3157f, Api::V1::Widget::ContactsController#valid_hmac?,
-# verbatim. Copyright (c) 2017-present Chatwoot Inc.; MIT License (LICENSE in that repository,
-# outside its enterprise/ folder). valid_hmac? returns a boolean: the harness takes the
-# expected hash from the same expression, then checks that valid_hmac? accepts it and refuses
-# its upper-case form (Chatwoot compares the text exactly).
-# ---------------------------------------------------------------------------------------------
-class ChatwootHarness
-  WebWidget = Struct.new(:hmac_token)
-  attr_reader :params
+# 2d5aa446395b0812f6a4681655125ee70be3157f, Api::V1::Widget::ContactsController#valid_hmac?:
+# the identifier_hash param compared with == to the hex HMAC of identifier.to_s under the
+# widget's hmac_token. The hash is computed by the same expression; valid_hmac? must accept it
+# and refuse its upper-case form (Chatwoot compares the text exactly).
+def chatwoot_hmac(hmac_token, identifier)
+  OpenSSL::HMAC.hexdigest('sha256', hmac_token, identifier.to_s)
+end
 
-  def initialize(hmac_token, identifier, identifier_hash)
-    @web_widget = WebWidget.new(hmac_token)
-    @params = { identifier: identifier, identifier_hash: identifier_hash }
-  end
-
-  def expected_identifier_hash
-    OpenSSL::HMAC.hexdigest('sha256', @web_widget.hmac_token, params[:identifier].to_s)
-  end
-
-  # --- verbatim from chatwoot contacts_controller.rb ---
-  def valid_hmac?
-    params[:identifier_hash] == OpenSSL::HMAC.hexdigest(
-      'sha256',
-      @web_widget.hmac_token,
-      params[:identifier].to_s
-    )
-  end
+def chatwoot_valid_hmac?(hmac_token, identifier, identifier_hash)
+  identifier_hash == chatwoot_hmac(hmac_token, identifier)
 end
 
 def chatwoot(hmac_token, id)
   identifier = id['userId']
   return nil if identifier.nil?
 
-  hash = ChatwootHarness.new(hmac_token, identifier, nil).expected_identifier_hash
-  die("chatwoot: valid_hmac? refuses its own hash for #{id['name']}") unless ChatwootHarness.new(hmac_token, identifier, hash).valid_hmac?
-  die("chatwoot: valid_hmac? accepts upper case for #{id['name']}") if ChatwootHarness.new(hmac_token, identifier, hash.upcase).valid_hmac?
+  hash = chatwoot_hmac(hmac_token, identifier)
+  die("chatwoot: valid_hmac? refuses its own hash for #{id['name']}") unless chatwoot_valid_hmac?(hmac_token, identifier, hash)
+  die("chatwoot: valid_hmac? accepts upper case for #{id['name']}") if chatwoot_valid_hmac?(hmac_token, identifier, hash.upcase)
   { message: identifier.to_s, signature: hash }
 end
 
-# ---------------------------------------------------------------------------------------------
 # magicbell-ruby, lib/magicbell/client.rb at commit 3978a847429e3a328a23612465c38833a09bdcef
-# (unchanged at 775f0b7fe1781103c57881ff98d7d205abd8f0d6), lines 35-46 (MagicBell::Client#hmac
-# and #sha256_digest), verbatim. Copyright (c) MagicBell, Inc.; MIT License (MIT-LICENSE in that
-# repository). The harness supplies initialize as the gem has it (api_key:, api_secret:) and
-# MagicBell.api_secret, the global fallback (never reached: every call passes a secret).
-# ---------------------------------------------------------------------------------------------
-module MagicBell
-  def self.api_secret
-    raise 'harness: MagicBell.api_secret must not be reached'
-  end
-
-  class Client
-    def initialize(api_key: nil, api_secret: nil)
-      @api_key = api_key
-      @api_secret = api_secret
-    end
-
-    # --- verbatim from magicbell-ruby client.rb, lines 35-46 ---
-    def hmac(message)
-      secret = @api_secret || MagicBell.api_secret
-      digest = OpenSSL::HMAC.digest(sha256_digest, secret, message)
-
-      Base64.encode64(digest).strip
-    end
-
-    private
-
-    def sha256_digest
-      OpenSSL::Digest.new('sha256')
-    end
-  end
+# (unchanged at 775f0b7fe1781103c57881ff98d7d205abd8f0d6), MagicBell::Client#hmac and
+# #sha256_digest (lines 35-46): OpenSSL::HMAC.digest with OpenSSL::Digest.new('sha256'), then
+# Base64.encode64 (which ends in a newline) and strip.
+def magicbell_hmac(api_secret, message)
+  Base64.encode64(OpenSSL::HMAC.digest(OpenSSL::Digest.new('sha256'), api_secret, message)).strip
 end
 
 # MagicBell's rule (external id if present, else email) is the JavaScript client's; the gem's
@@ -174,7 +91,7 @@ def magicbell(api_secret, id)
   value = id['userId'] || id['email']
   return nil if value.nil?
 
-  { message: value, signature: MagicBell::Client.new(api_key: 'harness', api_secret: api_secret).hmac(value) }
+  { message: value, signature: magicbell_hmac(api_secret, value) }
 end
 
 # ---------------------------------------------------------------------------------------------
@@ -214,13 +131,13 @@ end
 PRESETS = [
   ['intercom', :intercom, 'user_id if present, else email', 'hex',
    'github.com/intercom/intercom-rails lib/intercom-rails/script_tag.rb (e7014914e1cbd0fa7dc0381ef43c7df106f90d8c) ScriptTag#user_details= and #user_hash',
-   'ruby internal/interop/vendors/vendors.rb (intercom-rails ScriptTag#user_details= and #user_hash, verbatim excerpt, with ActiveSupport)'],
+   'ruby internal/interop/vendors/vendors.rb (intercom-rails ScriptTag#user_details= and #user_hash, transcribed, with ActiveSupport)'],
   ['chatwoot', :chatwoot, 'identifier (userId)', 'hex',
    'github.com/chatwoot/chatwoot app/controllers/api/v1/widget/contacts_controller.rb (2d5aa446395b0812f6a4681655125ee70be3157f) valid_hmac?',
-   'ruby internal/interop/vendors/vendors.rb (Chatwoot ContactsController#valid_hmac?, verbatim excerpt)'],
+   'ruby internal/interop/vendors/vendors.rb (Chatwoot ContactsController#valid_hmac?, transcribed)'],
   ['magicbell', :magicbell, 'external id (userId) if present, else email', 'base64',
    'github.com/magicbell/magicbell-ruby lib/magicbell/client.rb (3978a847429e3a328a23612465c38833a09bdcef) MagicBell::Client#hmac',
-   'ruby internal/interop/vendors/vendors.rb (magicbell-ruby MagicBell::Client#hmac, verbatim excerpt)'],
+   'ruby internal/interop/vendors/vendors.rb (magicbell-ruby MagicBell::Client#hmac, transcribed)'],
   ['helpscout', :helpscout, 'email', 'hex',
    'Help Scout, Secure Mode; developer.helpscout.com/beacon-2/web/secure-mode (Rails sample)',
    "ruby internal/interop/vendors/vendors.rb (Help Scout's Rails sample)"],

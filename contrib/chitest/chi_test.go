@@ -2,7 +2,6 @@ package chitest_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
@@ -21,23 +20,15 @@ func router(mw func(http.Handler) http.Handler, p *adaptertest.Probe) http.Handl
 	return r
 }
 
-func serve(h http.Handler) adaptertest.Do {
-	return func(r *http.Request) *http.Response {
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		return w.Result()
-	}
-}
-
 func TestChiUse(t *testing.T) {
 	var p adaptertest.Probe
 	logger, reasons := adaptertest.Reasons()
 	r := router(sighttp.Middleware(adaptertest.Signer(t), sighttp.WithLogger(logger)), &p)
-	adaptertest.Run(t, serve(r), "/api", &p, reasons)
+	adaptertest.Run(t, adaptertest.Serve(r), "/api", &p, reasons)
 }
 
 func TestChiUseReportOnly(t *testing.T) {
 	var p adaptertest.Probe
 	r := router(sighttp.Middleware(adaptertest.Signer(t), sighttp.WithUnsignedAllowed()), &p)
-	adaptertest.RunReportOnly(t, serve(r), "/api", &p)
+	adaptertest.RunReportOnly(t, adaptertest.Serve(r), "/api", &p)
 }

@@ -27,32 +27,24 @@ func router(mw echo.MiddlewareFunc, p *adaptertest.Probe) *echo.Echo {
 	return e
 }
 
-func serve(h http.Handler) adaptertest.Do {
-	return func(r *http.Request) *http.Response {
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		return w.Result()
-	}
-}
-
 func TestMiddleware(t *testing.T) {
 	var p adaptertest.Probe
 	logger, reasons := adaptertest.Reasons()
 	e := router(echosig.Middleware(adaptertest.Signer(t), sighttp.WithLogger(logger)), &p)
-	adaptertest.Run(t, serve(e), "/api", &p, reasons)
+	adaptertest.Run(t, adaptertest.Serve(e), "/api", &p, reasons)
 }
 
 func TestMiddlewareReportOnly(t *testing.T) {
 	var p adaptertest.Probe
 	e := router(echosig.Middleware(adaptertest.Signer(t), sighttp.WithUnsignedAllowed()), &p)
-	adaptertest.RunReportOnly(t, serve(e), "/api", &p)
+	adaptertest.RunReportOnly(t, adaptertest.Serve(e), "/api", &p)
 }
 
 // echo's own WrapMiddleware is safe too: the same suite passes through it.
 func TestWrapMiddleware(t *testing.T) {
 	var p adaptertest.Probe
 	e := router(echo.WrapMiddleware(sighttp.Middleware(adaptertest.Signer(t))), &p)
-	adaptertest.Run(t, serve(e), "/api", &p, nil)
+	adaptertest.Run(t, adaptertest.Serve(e), "/api", &p, nil)
 }
 
 // A later middleware is part of the chain the rejection stops.
@@ -64,7 +56,7 @@ func TestMiddlewareStopsTheChain(t *testing.T) {
 		return func(c echo.Context) error { after++; return next(c) }
 	})
 	e.GET("/api", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
-	adaptertest.AssertRefused(t, serve(e)(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api")))
+	adaptertest.AssertRefused(t, adaptertest.Serve(e)(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api")))
 	assert.Zero(t, after)
 }
 
@@ -82,7 +74,7 @@ func TestMiddlewareReturnsTheHandlersError(t *testing.T) {
 func TestMiddlewareSilentErrorHandler(t *testing.T) {
 	var p adaptertest.Probe
 	mw := echosig.Middleware(adaptertest.Signer(t), sighttp.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {}))
-	res := serve(router(mw, &p))(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
+	res := adaptertest.Serve(router(mw, &p))(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
 	calls, _, _ := p.Take()
 	assert.Zero(t, calls)
@@ -96,7 +88,7 @@ func TestIdentityWithoutMiddleware(t *testing.T) {
 		p.Saw(id, ok)
 		return nil
 	})
-	serve(e)(adaptertest.Request(adaptertest.Valid(), "/api"))
+	adaptertest.Serve(e)(adaptertest.Request(adaptertest.Valid(), "/api"))
 	calls, _, ok := p.Take()
 	require.Equal(t, 1, calls)
 	assert.False(t, ok, "no identity without the middleware")

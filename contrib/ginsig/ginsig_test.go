@@ -2,7 +2,6 @@ package ginsig_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -28,25 +27,17 @@ func router(mw gin.HandlerFunc, p *adaptertest.Probe) *gin.Engine {
 	return r
 }
 
-func serve(h http.Handler) adaptertest.Do {
-	return func(r *http.Request) *http.Response {
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		return w.Result()
-	}
-}
-
 func TestMiddleware(t *testing.T) {
 	var p adaptertest.Probe
 	logger, reasons := adaptertest.Reasons()
 	r := router(ginsig.Middleware(adaptertest.Signer(t), sighttp.WithLogger(logger)), &p)
-	adaptertest.Run(t, serve(r), "/api", &p, reasons)
+	adaptertest.Run(t, adaptertest.Serve(r), "/api", &p, reasons)
 }
 
 func TestMiddlewareReportOnly(t *testing.T) {
 	var p adaptertest.Probe
 	r := router(ginsig.Middleware(adaptertest.Signer(t), sighttp.WithUnsignedAllowed()), &p)
-	adaptertest.RunReportOnly(t, serve(r), "/api", &p)
+	adaptertest.RunReportOnly(t, adaptertest.Serve(r), "/api", &p)
 }
 
 // A later middleware is part of the chain the rejection stops, and one that
@@ -64,7 +55,7 @@ func TestMiddlewareStopsTheChain(t *testing.T) {
 	r.Use(func(c *gin.Context) { after++; c.Next() })
 	r.GET("/api", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 
-	res := serve(r)(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
+	res := adaptertest.Serve(r)(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
 	adaptertest.AssertRefused(t, res)
 	assert.Equal(t, 1, before)
 	assert.Zero(t, after)
@@ -75,7 +66,7 @@ func TestMiddlewareStopsTheChain(t *testing.T) {
 func TestMiddlewareSilentErrorHandler(t *testing.T) {
 	var p adaptertest.Probe
 	mw := ginsig.Middleware(adaptertest.Signer(t), sighttp.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {}))
-	res := serve(router(mw, &p))(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
+	res := adaptertest.Serve(router(mw, &p))(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
 	calls, _, _ := p.Take()
 	assert.Zero(t, calls)
@@ -88,7 +79,7 @@ func TestIdentityWithoutMiddleware(t *testing.T) {
 		id, ok := ginsig.Identity(c)
 		p.Saw(id, ok)
 	})
-	serve(r)(adaptertest.Request(adaptertest.Valid(), "/api"))
+	adaptertest.Serve(r)(adaptertest.Request(adaptertest.Valid(), "/api"))
 	calls, _, ok := p.Take()
 	require.Equal(t, 1, calls)
 	assert.False(t, ok, "no identity without the middleware")

@@ -40,7 +40,7 @@ func TestNaiveWrapHHIsUnsafe(t *testing.T) {
 
 	t.Run("naive WrapHH", func(t *testing.T) {
 		var p adaptertest.Probe
-		do := serve(router(naiveWrapHH(sighttp.Middleware(s)), &p))
+		do := adaptertest.Serve(router(naiveWrapHH(sighttp.Middleware(s)), &p))
 
 		res := do(adaptertest.Request(forged, "/api"))
 		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the client is told 401")
@@ -58,7 +58,7 @@ func TestNaiveWrapHHIsUnsafe(t *testing.T) {
 
 	t.Run("ginsig", func(t *testing.T) {
 		var p adaptertest.Probe
-		do := serve(router(ginsig.Middleware(s), &p))
+		do := adaptertest.Serve(router(ginsig.Middleware(s), &p))
 
 		adaptertest.AssertRefused(t, do(adaptertest.Request(forged, "/api")))
 		calls, _, _ := p.Take()

@@ -158,6 +158,16 @@ func Request(c Case, url string) *http.Request {
 // Do sends a request through the framework and returns its response.
 type Do func(*http.Request) *http.Response
 
+// Serve is the Do of a framework whose router is an http.Handler (chi,
+// gin, echo): the request is served in process and recorded.
+func Serve(h http.Handler) Do {
+	return func(r *http.Request) *http.Response {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Result()
+	}
+}
+
 // Run checks the adapter mounted at url in front of p: the valid request
 // reaches the handler with alice's identity (and nothing else), and every
 // refused one gets the module's 401 with the handler never run. reasons, if

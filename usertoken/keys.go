@@ -142,15 +142,9 @@ func parseRSAPrivateKey(data []byte) (*rsa.PrivateKey, error) {
 			return nil, fmt.Errorf("%w: bad PKCS#1 RSA private key", ErrInvalidKey)
 		}
 	case "PRIVATE KEY":
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: bad PKCS#8 private key", ErrInvalidKey)
+		if key, err = pkcs8Key[*rsa.PrivateKey](block.Bytes, "RSA"); err != nil {
+			return nil, err
 		}
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("%w: PKCS#8 key is %T, need RSA", ErrWrongKeyType, k)
-		}
-		key = rk
 	case "PUBLIC KEY", "RSA PUBLIC KEY":
 		return nil, fmt.Errorf("%w: a public key cannot sign; give the private key", ErrWrongKeyType)
 	case "EC PRIVATE KEY", "OPENSSH PRIVATE KEY":
@@ -178,15 +172,9 @@ func parseRSAPublicKey(data []byte) (*rsa.PublicKey, error) {
 	var pub *rsa.PublicKey
 	switch block.Type {
 	case "PUBLIC KEY":
-		k, err := x509.ParsePKIXPublicKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: bad PKIX public key", ErrInvalidKey)
+		if pub, err = pkixKey[*rsa.PublicKey](block.Bytes, "RSA"); err != nil {
+			return nil, err
 		}
-		rk, ok := k.(*rsa.PublicKey)
-		if !ok {
-			return nil, fmt.Errorf("%w: public key is %T, need RSA", ErrWrongKeyType, k)
-		}
-		pub = rk
 	case "RSA PUBLIC KEY":
 		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
 		if err != nil {
@@ -207,6 +195,35 @@ func parseRSAPublicKey(data []byte) (*rsa.PublicKey, error) {
 		return nil, err
 	}
 	return pub, nil
+}
+
+// pkcs8Key parses a PKCS#8 private key and requires it to be a K (an RSA
+// or EC key); need names K in the refusal.
+func pkcs8Key[K any](der []byte, need string) (K, error) {
+	var zero K
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return zero, fmt.Errorf("%w: bad PKCS#8 private key", ErrInvalidKey)
+	}
+	key, ok := k.(K)
+	if !ok {
+		return zero, fmt.Errorf("%w: PKCS#8 key is %T, need %s", ErrWrongKeyType, k, need)
+	}
+	return key, nil
+}
+
+// pkixKey parses a PKIX public key and requires it to be a K.
+func pkixKey[K any](der []byte, need string) (K, error) {
+	var zero K
+	k, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return zero, fmt.Errorf("%w: bad PKIX public key", ErrInvalidKey)
+	}
+	key, ok := k.(K)
+	if !ok {
+		return zero, fmt.Errorf("%w: public key is %T, need %s", ErrWrongKeyType, k, need)
+	}
+	return key, nil
 }
 
 // hmacSecret applies the secret policy and returns a private copy of the
@@ -283,15 +300,9 @@ func parseECPrivateKey(data []byte) (*ecdsa.PrivateKey, error) {
 			return nil, fmt.Errorf("%w: bad SEC 1 EC private key", ErrInvalidKey)
 		}
 	case "PRIVATE KEY":
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: bad PKCS#8 private key", ErrInvalidKey)
+		if key, err = pkcs8Key[*ecdsa.PrivateKey](block.Bytes, "EC P-256"); err != nil {
+			return nil, err
 		}
-		ek, ok := k.(*ecdsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("%w: PKCS#8 key is %T, need EC P-256", ErrWrongKeyType, k)
-		}
-		key = ek
 	case "PUBLIC KEY":
 		return nil, fmt.Errorf("%w: a public key cannot sign; give the private key", ErrWrongKeyType)
 	case "RSA PRIVATE KEY", "RSA PUBLIC KEY", "OPENSSH PRIVATE KEY", "CERTIFICATE":
@@ -316,15 +327,9 @@ func parseECPublicKey(data []byte) (*ecdsa.PublicKey, error) {
 	var pub *ecdsa.PublicKey
 	switch block.Type {
 	case "PUBLIC KEY":
-		k, err := x509.ParsePKIXPublicKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: bad PKIX public key", ErrInvalidKey)
+		if pub, err = pkixKey[*ecdsa.PublicKey](block.Bytes, "EC P-256"); err != nil {
+			return nil, err
 		}
-		ek, ok := k.(*ecdsa.PublicKey)
-		if !ok {
-			return nil, fmt.Errorf("%w: public key is %T, need EC P-256", ErrWrongKeyType, k)
-		}
-		pub = ek
 	case "EC PRIVATE KEY", "PRIVATE KEY", "RSA PRIVATE KEY", "OPENSSH PRIVATE KEY":
 		priv, err := parseECPrivateKey(data)
 		if err != nil {

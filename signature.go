@@ -155,7 +155,7 @@ func (s *Signer) SignCredential(cr Credential) (Credential, error) {
 	if err != nil {
 		return Credential{}, err
 	}
-	signed := s.scheme.SignedFields(c.Identity)
+	signed := signedFields(s.scheme.Composer, c.Identity)
 	out := Credential{UserID: signed.UserID, Email: signed.Email, Signature: string(sig)}
 	if !signed.ExpiresAt.IsZero() {
 		out.Expires = cr.Expires

@@ -57,10 +57,7 @@ func (s *Signer) Authenticate(cr Credential) (Identity, error) {
 	if err := s.verify(&c, cr.Signature); err != nil {
 		return Identity{}, err
 	}
-	if s.rule != 0 {
-		return s.rule.signedFields(c.Identity), nil // Scheme.SignedFields, without the type switch
-	}
-	return s.scheme.SignedFields(c.Identity), nil
+	return signedFields(s.scheme.Composer, c.Identity), nil // Scheme.SignedFields, without copying the Scheme
 }
 
 func (s *Signer) verify(c *claim, signature string) error {

@@ -1,6 +1,6 @@
 module github.com/usersig/usersig
 
-go 1.24
+go 1.26.0
 
 require (
 	github.com/golang-jwt/jwt/v5 v5.3.1

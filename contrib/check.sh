@@ -41,7 +41,7 @@ trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/go.mod" <<MOD
 module example.com/coreonly
 
-go 1.24
+go 1.26.0
 
 require github.com/usersig/usersig v0.0.0
 

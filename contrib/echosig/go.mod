@@ -1,11 +1,11 @@
 module github.com/usersig/usersig/contrib/echosig
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/stretchr/testify v1.12.1
-	github.com/usersig/usersig v0.0.0
+	github.com/usersig/usersig v0.1.0
 )
 
 require (
@@ -20,6 +20,3 @@ require (
 	golang.org/x/sys v0.46.0 // indirect
 	golang.org/x/text v0.40.0 // indirect
 )
-
-// For development in this repository; a released module drops it.
-replace github.com/usersig/usersig => ../..

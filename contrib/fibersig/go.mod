@@ -1,11 +1,11 @@
 module github.com/usersig/usersig/contrib/fibersig
 
-go 1.24
+go 1.26.0
 
 require (
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/stretchr/testify v1.12.1
-	github.com/usersig/usersig v0.0.0
+	github.com/usersig/usersig v0.1.0
 	github.com/valyala/fasthttp v1.51.0
 )
 
@@ -22,6 +22,3 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/sys v0.28.0 // indirect
 )
-
-// For development in this repository; a released module drops it.
-replace github.com/usersig/usersig => ../..

@@ -1,11 +1,11 @@
 module github.com/usersig/usersig/contrib/ginsig
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/gin-gonic/gin v1.12.0
 	github.com/stretchr/testify v1.12.1
-	github.com/usersig/usersig v0.0.0
+	github.com/usersig/usersig v0.1.0
 )
 
 require (
@@ -40,6 +40,3 @@ require (
 	golang.org/x/text v0.34.0 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect
 )
-
-// For development in this repository; a released module drops it.
-replace github.com/usersig/usersig => ../..

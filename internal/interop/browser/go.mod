@@ -1,6 +1,6 @@
 module github.com/usersig/usersig/internal/interop/browser
 
-go 1.25
+go 1.26.0
 
 require (
 	github.com/chromedp/chromedp v0.23.0

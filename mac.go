@@ -4,11 +4,13 @@ import (
 	"crypto/fips140"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding"
 	"encoding/binary"
 	"fmt"
 	"hash"
 	"sync"
+	"time"
 )
 
 // This file is the Signer's HMAC-SHA256 engine. HMAC(K, m) is
@@ -393,27 +395,56 @@ func (kr *keyring) sumWith(st *macState, i int, msg []byte) bool {
 //
 // A message that fits one block is composed and padded once, not once per
 // secret, so each extra secret costs its two compressions and little more.
-func (kr *keyring) matchMessage(want *[macSize]byte, m *message) error {
-	matched := 0
+func (kr *keyring) matchMessage(want *[macSize]byte, m *message, live liveness) (int, error) {
+	which := 0
 	if m.len() <= maxOneBlock {
 		var blk [blockSize]byte
 		padOneBlock(&blk, m)
 		for i := range kr.fast {
 			var mac [macSize]byte
 			ok := kr.fast[i].sumBlock(&mac, &blk)
-			matched |= equalMAC(&mac, want) & b2i(ok)
+			which = pick(which, i, equalMAC(&mac, want)&b2i(ok)&live.at(i))
 		}
 	} else {
 		for i := range kr.fast {
 			var mac [macSize]byte
 			ok := kr.fast[i].sumLong(&mac, m)
-			matched |= equalMAC(&mac, want) & b2i(ok)
+			which = pick(which, i, equalMAC(&mac, want)&b2i(ok)&live.at(i))
 		}
 	}
-	if matched == 0 {
-		return errInvalidSignature
+	return matched(which)
+}
+
+// pick folds secret i's result (hit is 1 or 0) into which, 1 + the index of
+// the first secret that matched, or 0 while none has. It selects without a
+// branch, so the loop's timing does not say which secret matched.
+func pick(which, i, hit int) int {
+	first := hit & subtle.ConstantTimeEq(int32(which), 0)
+	return subtle.ConstantTimeSelect(first, i+1, which)
+}
+
+// matched turns pick's result into the index of the secret that matched.
+func matched(which int) (int, error) {
+	if which == 0 {
+		return -1, errInvalidSignature
 	}
-	return nil
+	return which - 1, nil
+}
+
+// liveness says which secrets may verify now: the current one always, a
+// previous one until its not-after instant (WithRetiringSecret). Its zero
+// value, for a Signer without deadlines, lets every secret verify.
+type liveness struct {
+	notAfter []time.Time // by secret index; the zero time means no deadline
+	now      time.Time
+}
+
+// at is 1 if secret i may verify at live.now, else 0.
+func (live liveness) at(i int) int {
+	if live.notAfter == nil || live.notAfter[i].IsZero() {
+		return 1
+	}
+	return b2i(live.now.Before(live.notAfter[i]))
 }
 
 // equalMAC is 1 if a and b are equal, else 0, in time independent of their
@@ -438,20 +469,17 @@ func b2i(b bool) int {
 }
 
 // match is matchMessage for a message in st.msg, on either engine.
-func (kr *keyring) match(st *macState, want *[macSize]byte, msg []byte) error {
-	matched := 0
+func (kr *keyring) match(st *macState, want *[macSize]byte, msg []byte, live liveness) (int, error) {
+	which := 0
 	n := len(kr.fast)
 	if kr.fast == nil {
 		n = len(st.macs)
 	}
 	for i := 0; i < n; i++ {
 		ok := kr.sumWith(st, i, msg)
-		matched |= equalMAC(&st.sum, want) & b2i(ok)
+		which = pick(which, i, equalMAC(&st.sum, want)&b2i(ok)&live.at(i))
 	}
-	if matched == 0 {
-		return errInvalidSignature
-	}
-	return nil
+	return matched(which)
 }
 
 // withHMACOnly makes a Signer use crypto/hmac for every MAC, for the
@@ -498,14 +526,11 @@ func feed[T string | []byte](h hash.Hash, buf []byte, p T) []byte {
 }
 
 // matchHMAC is matchMessage on crypto/hmac.
-func (st *macState) matchHMAC(want *[macSize]byte, m *message) error {
-	matched := 0
+func (st *macState) matchHMAC(want *[macSize]byte, m *message, live liveness) (int, error) {
+	which := 0
 	for i := range st.macs {
 		st.hmacMessage(i, m)
-		matched |= equalMAC(&st.sum, want)
+		which = pick(which, i, equalMAC(&st.sum, want)&live.at(i))
 	}
-	if matched == 0 {
-		return errInvalidSignature
-	}
-	return nil
+	return matched(which)
 }

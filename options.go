@@ -12,6 +12,7 @@ type Option func(*settings) error
 
 type settings struct {
 	previous          [][]byte
+	previousNotAfter  []time.Time // by previous secret; the zero time: no deadline
 	now               func() time.Time
 	leeway            time.Duration
 	allowShortSecrets bool
@@ -29,9 +30,41 @@ func WithPreviousSecrets(secrets ...[]byte) Option {
 	return func(s *settings) error {
 		for _, secret := range secrets {
 			s.previous = append(s.previous, append([]byte(nil), secret...))
+			s.previousNotAfter = append(s.previousNotAfter, time.Time{})
 		}
 		return nil
 	}
+}
+
+// WithRetiringSecret adds a previous secret that verifies only before
+// notAfter, on the Signer's clock (WithClock): at that instant it stops by
+// itself, with no new Signer needed, which is how a rotation's overlap ends.
+// The leeway does not extend it. It is otherwise a previous secret like
+// those of WithPreviousSecrets, and is numbered with them, in the order the
+// options add them (see Signer.AuthenticateSecret). A zero notAfter is
+// refused (ErrInvalidOption): use WithPreviousSecrets for a secret with no
+// deadline.
+func WithRetiringSecret(secret []byte, notAfter time.Time) Option {
+	return func(s *settings) error {
+		if notAfter.IsZero() {
+			return fmt.Errorf("%w: WithRetiringSecret with a zero not-after time", errInvalidOption)
+		}
+		s.previous = append(s.previous, append([]byte(nil), secret...))
+		s.previousNotAfter = append(s.previousNotAfter, notAfter)
+		return nil
+	}
+}
+
+// deadlines is the Signer's notAfter: every secret's deadline by index (the
+// current secret, index 0, has none), or nil when no secret has one, so a
+// Signer without retiring secrets never reads the clock to match.
+func (s *settings) deadlines() []time.Time {
+	for _, t := range s.previousNotAfter {
+		if !t.IsZero() {
+			return append([]time.Time{{}}, s.previousNotAfter...)
+		}
+	}
+	return nil
 }
 
 // WithClock sets the function Verify asks for the current time when it

@@ -24,6 +24,9 @@ type Signer struct {
 	now      func() time.Time
 	leeway   time.Duration
 	keys     func() *keyring // nil only in a zero Signer
+	// notAfter holds each secret's deadline by index (the zero time: none),
+	// or is nil when no secret has one; see WithRetiringSecret.
+	notAfter []time.Time
 	// expiryRequired: see WithExpiryRequired.
 	expiryRequired bool
 }
@@ -82,6 +85,7 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 		now:      cfg.now,
 		leeway:   cfg.leeway,
 		keys:     func() *keyring { return kr },
+		notAfter: cfg.deadlines(),
 
 		expiryRequired: cfg.expiryRequired,
 	}, nil

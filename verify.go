@@ -19,7 +19,8 @@ func (s *Signer) Verify(id Identity, signature string) error {
 	if err := c.setIdentity(id); err != nil {
 		return err
 	}
-	return s.verify(&c, signature)
+	_, err := s.verify(&c, signature)
+	return err
 }
 
 // VerifyCredential verifies a credential as a client sent it. The expiry
@@ -50,52 +51,76 @@ func (s *Signer) VerifyCredential(c Credential) error {
 // expiry is the client's (see WithExpiryRequired). Look users up by the field your
 // backend issued signatures for.
 func (s *Signer) Authenticate(cr Credential) (Identity, error) {
-	c, err := claimFrom(cr)
-	if err != nil {
-		return Identity{}, err
-	}
-	if err := s.verify(&c, cr.Signature); err != nil {
-		return Identity{}, err
-	}
-	return signedFields(s.scheme.Composer, c.Identity), nil // Scheme.SignedFields, without copying the Scheme
+	id, _, err := s.AuthenticateSecret(cr)
+	return id, err
 }
 
-func (s *Signer) verify(c *claim, signature string) error {
+// AuthenticateSecret is Authenticate that also says which secret verified:
+// 0 for the current secret (the one given to New), i for the i-th previous
+// one in the order WithPreviousSecrets and WithRetiringSecret added them,
+// and -1 on error. Operators use it to see when every client has moved to a
+// new secret, so the old one can be dropped. Which secret matched does not
+// show in the timing: every secret's MAC is computed and compared, with no
+// early exit and no branch on the comparisons.
+func (s *Signer) AuthenticateSecret(cr Credential) (Identity, int, error) {
+	c, err := claimFrom(cr)
+	if err != nil {
+		return Identity{}, -1, err
+	}
+	secret, err := s.verify(&c, cr.Signature)
+	if err != nil {
+		return Identity{}, -1, err
+	}
+	return signedFields(s.scheme.Composer, c.Identity), secret, nil // Scheme.SignedFields, without copying the Scheme
+}
+
+// verify checks signature against c and returns the index of the secret
+// that verified it (see AuthenticateSecret).
+func (s *Signer) verify(c *claim, signature string) (int, error) {
 	if s.keys == nil {
-		return errZeroSigner
+		return -1, errZeroSigner
 	}
 	var want [macSize]byte
 	if err := s.scheme.Encoding.decode(&want, signature); err != nil {
-		return err
+		return -1, err
 	}
 	if err := s.checkExpiry(&c.ExpiresAt); err != nil {
-		return err
+		return -1, err
 	}
 	if s.expiryRequired && c.ExpiresAt.IsZero() {
-		return errExpiryRequired
+		return -1, errExpiryRequired
 	}
+	live := s.liveness()
 	kr := s.keys()
 	if kr.fast != nil && s.rule != 0 {
 		var m message
 		if err := s.rule.layout(&m, c); err != nil {
-			return err
+			return -1, err
 		}
-		return kr.matchMessage(&want, &m)
+		return kr.matchMessage(&want, &m, live)
 	}
 	st := kr.states.Get().(*macState)
 	defer kr.release(st)
 	if s.rule != 0 { // crypto/hmac: FIPS mode, or a failed self-test
 		var m message
 		if err := s.rule.layout(&m, c); err != nil {
-			return err
+			return -1, err
 		}
-		return st.matchHMAC(&want, &m)
+		return st.matchHMAC(&want, &m, live)
 	}
 	msg, err := s.compose(st, c)
 	if err != nil {
-		return err
+		return -1, err
 	}
-	return kr.match(st, &want, msg)
+	return kr.match(st, &want, msg, live)
+}
+
+// liveness reads the clock only for a Signer with retiring secrets.
+func (s *Signer) liveness() liveness {
+	if s.notAfter == nil {
+		return liveness{}
+	}
+	return liveness{notAfter: s.notAfter, now: s.now()}
 }
 
 func (s *Signer) checkExpiry(expiresAt *time.Time) error {

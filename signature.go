@@ -223,13 +223,14 @@ func (s Signer) Format(f fmt.State, _ rune) {
 	fmt.Fprint(f, s.String())
 }
 
-// Sign is a one-shot Sign under a throwaway Signer, for scripts and tests:
-// the message is what c composes from id, the text is standard padded base64
-// (what the vendors' Node, Python and Java samples print). The secret rules
-// of New apply. Use a Signer to sign more than once; it is several times
-// faster.
-func Sign(secret []byte, c Composer, id Identity) (string, error) {
-	s, err := New(Scheme{Name: "oneshot", Composer: c, Encoding: Base64}, secret, withHMACOnly())
+// Sign is a one-shot Sign under a throwaway Signer for scheme, for scripts
+// and tests: Sign(usersig.Intercom(), secret, id) gives exactly what
+// New(usersig.Intercom(), secret) then Signer.Sign gives — the scheme's
+// message, in the scheme's encoding (hex for Intercom, base64 for
+// Engagespot), its secret form applied. The rules and options of New
+// apply. Use a Signer to sign more than once; it is several times faster.
+func Sign(scheme Scheme, secret []byte, id Identity, opts ...Option) (string, error) {
+	s, err := New(scheme, secret, append(opts[:len(opts):len(opts)], withHMACOnly())...)
 	if err != nil {
 		return "", err
 	}

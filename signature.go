@@ -33,6 +33,15 @@ type Signer struct {
 // because that is what every vendor does — and is copied, so the caller may
 // reuse the slice.
 //
+// Whitespace is part of the secret too: a secret read from an environment
+// variable or a file that ends with a newline or a space (a file with two
+// trailing newlines, a value pasted with a space) is signed with it, and
+// every signature is wrong though every call returns a nil error. Read
+// files with ReadSecretFile, which removes the one newline editors and
+// Kubernetes add, and check any secret with
+// scheme.SecretEncoding.Check(secret), which refuses surrounding
+// whitespace; New does not, since it uses the vendor's bytes as given.
+//
 // New refuses an empty secret (ErrEmptySecret), a secret shorter than
 // MinSecretLen unless WithShortSecretsAllowed is given (ErrWeakSecret), a
 // scheme with no Composer or an unknown Encoding (ErrInvalidScheme), and a

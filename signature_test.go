@@ -48,6 +48,8 @@ func TestNewRefuses(t *testing.T) {
 		{"unknown encoding", Scheme{Name: "x", Composer: UserID}, long, nil, ErrInvalidScheme},
 		{"nil clock", Engagespot(), long, []Option{WithClock(nil)}, ErrInvalidOption},
 		{"negative leeway", Engagespot(), long, []Option{WithLeeway(-time.Second)}, ErrInvalidOption},
+		{"leeway above MaxLeeway", Engagespot(), long, []Option{WithLeeway(MaxLeeway + time.Nanosecond)}, ErrInvalidOption},
+		{"leeway of an hour", Engagespot(), long, []Option{WithLeeway(time.Hour)}, ErrInvalidOption},
 		{"nil option", Engagespot(), long, []Option{nil}, ErrInvalidOption},
 	}
 	for _, tc := range tests {
@@ -62,6 +64,8 @@ func TestNewRefuses(t *testing.T) {
 	assert.NotNil(t, s)
 	_, err = New(Engagespot(), long)
 	assert.NoError(t, err, "16 bytes is enough")
+	_, err = New(Engagespot(), long, WithLeeway(MaxLeeway))
+	assert.NoError(t, err, "MaxLeeway itself is accepted")
 }
 
 // TestKnownAnswers checks the answers the vendors publish, keyed with

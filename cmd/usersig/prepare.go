@@ -118,17 +118,19 @@ func lookupScheme(name string) (usersig.Scheme, string) {
 	}
 	sc, ok := usersig.LookupScheme(name)
 	if !ok {
-		return usersig.Scheme{}, "unknown scheme" + quoteIfName(name) + "; schemes: " + schemeNames()
+		return usersig.Scheme{}, "unknown scheme" + typo(name, schemeNameList(), "") + "; schemes: " + schemeNames()
 	}
 	return sc, ""
 }
 
-func schemeNames() string {
+func schemeNames() string { return strings.Join(schemeNameList(), ", ") }
+
+func schemeNameList() []string {
 	var names []string
 	for _, sc := range usersig.Schemes() {
 		names = append(names, sc.Name)
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // expiryErrorText is an expiry error without the library's prefix.

@@ -58,7 +58,21 @@ func (s *secretSource) load(e *env) ([]byte, string) {
 	if len(secret) < usersig.MinSecretLen {
 		fmt.Fprintf(e.stderr, "usersig: warning: the secret is shorter than %d bytes: fine for vendors' known-answer samples, too weak for production\n", usersig.MinSecretLen)
 	}
+	e.warnSecretForm(secret)
 	return secret, ""
+}
+
+// warnSecretForm warns on stderr about a secret that begins or ends with
+// whitespace (usersig.SecretForm.Check): a newline from a file with two of
+// them or from $(...) of a CRLF file, a pasted space. It is used as given,
+// as the vendor would use it, so the warning is all that tells the user
+// every signature made with it differs from the backend's.
+func (e *env) warnSecretForm(secret []byte) {
+	err := usersig.SecretAsGiven.Check(secret)
+	if err == nil || !errors.Is(err, usersig.ErrMalformedSecret) {
+		return
+	}
+	fmt.Fprintf(e.stderr, "usersig: warning: %s; it is used as given\n", strings.TrimPrefix(err.Error(), "usersig: malformed secret: "))
 }
 
 // readKeyFile reads a secret or key from path ("-" for stdin) with

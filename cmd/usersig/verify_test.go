@@ -173,11 +173,11 @@ func TestVerifyUsage(t *testing.T) {
 	}{
 		{"no signature", secret, []string{"verify", "--scheme", "intercom", "--user-id", "u"}, "--signature is required"},
 		{"no scheme", secret, []string{"verify", "--signature", sig, "--user-id", "u"}, "--scheme is required"},
-		{"unknown scheme", secret, []string{"verify", "--scheme", "nope", "--signature", sig, "--user-id", "u"}, `unknown scheme "nope"; schemes: engagespot, proficient`},
+		{"unknown scheme", secret, []string{"verify", "--scheme", "nope", "--signature", sig, "--user-id", "u"}, `unknown scheme; schemes: engagespot, proficient`},
 		{"no secret", "", []string{"verify", "--scheme", "intercom", "--signature", sig, "--user-id", "u"}, "no secret"},
 		{"bad expiry", secret, []string{"verify", "--scheme", "productfruits", "--signature", sig, "--user-id", "u", "--expires", "tomorrow"}, "--expires"},
 		{"no identity", secret, []string{"verify", "--scheme", "crisp", "--signature", sig, "--user-id", "u"}, "give --email"},
-		{"unknown flag", secret, []string{"verify", "--scheme", "intercom", "--signature", sig, "--user", "u"}, "unknown flag -user"},
+		{"unknown flag", secret, []string{"verify", "--scheme", "intercom", "--signature", sig, "--user", "u"}, `unknown flag "--user" (did you mean "--user-id"?)`},
 		{"positional", secret, []string{"verify", "--scheme", "intercom", "--signature", sig, "u"}, "unexpected argument"},
 	} {
 		r := cli(t, tc.secret, tc.args...)

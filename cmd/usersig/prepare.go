@@ -13,6 +13,7 @@ import (
 type form struct {
 	name, usage string
 	scheme      bool   // takes --scheme NAME, required
+	anyScheme   bool   // takes --scheme NAME, optional (diagnose)
 	signature   string // --signature's help text; "" for no such flag. Required when present.
 	emptySigOK  bool   // an empty --signature is a text to check, not a missing one
 	identity    bool   // refuse neither --user-id nor --email up front
@@ -64,8 +65,11 @@ func (e *env) prepare(f form, args []string) (*request, int, bool) {
 }
 
 func (r *request) define(f form) {
-	if f.scheme {
+	switch {
+	case f.scheme:
 		r.fs.StringVar(&r.schemeName, "scheme", "", "the preset `NAME` (see 'usersig schemes')")
+	case f.anyScheme:
+		r.fs.StringVar(&r.schemeName, "scheme", "", "the preset `NAME` the signature is meant for (default: any)")
 	}
 	if f.signature != "" {
 		r.fs.StringVar(&r.signature, "signature", "", f.signature)
@@ -78,7 +82,7 @@ func (r *request) define(f form) {
 // check validates the flags, before the secret is read, and returns the
 // usage error's message or "".
 func (r *request) check(f form) string {
-	if f.scheme {
+	if f.scheme || f.anyScheme && flagSet(r.fs, "scheme") {
 		sc, msg := lookupScheme(r.schemeName)
 		if msg != "" {
 			return msg

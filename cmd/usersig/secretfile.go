@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/internal/diagnose"
 )
 
 // secretEnv is the environment variable the secret is read from.
@@ -68,11 +69,9 @@ func (s *secretSource) load(e *env) ([]byte, string) {
 // as the vendor would use it, so the warning is all that tells the user
 // every signature made with it differs from the backend's.
 func (e *env) warnSecretForm(secret []byte) {
-	err := usersig.SecretAsGiven.Check(secret)
-	if err == nil || !errors.Is(err, usersig.ErrMalformedSecret) {
-		return
+	if where := diagnose.SecretWhitespace(secret); where != "" {
+		fmt.Fprintf(e.stderr, "usersig: warning: the secret %s: it is used as given, and no vendor's secret has that (a file or variable that kept a newline, a pasted space?)\n", where)
 	}
-	fmt.Fprintf(e.stderr, "usersig: warning: %s; it is used as given\n", strings.TrimPrefix(err.Error(), "usersig: malformed secret: "))
 }
 
 // readKeyFile reads a secret or key from path ("-" for stdin) with

@@ -427,3 +427,25 @@ func TestExitCodeTable(t *testing.T) {
 		assert.Equal(t, tc.want, cli(t, "secret", tc.args...).code, tc.name)
 	}
 }
+
+// The README's console transcripts are what the command prints: each
+// "$ USERSIG_SECRET=secret go run ./cmd/usersig ARGS" runs, and its output
+// (stderr first, as a terminal shows these) is the lines that follow.
+func TestReadmeTranscripts(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	blocks := regexp.MustCompile("(?ms)^```console\n(.*?)^```$").FindAllStringSubmatch(string(b), -1)
+	require.NotEmpty(t, blocks)
+	const prompt = "$ USERSIG_SECRET=secret go run ./cmd/usersig "
+	ran := 0
+	for _, blk := range blocks {
+		for _, part := range strings.Split(blk[1], "$ ")[1:] {
+			cmd, want, _ := strings.Cut("$ "+part, "\n")
+			require.True(t, strings.HasPrefix(cmd, prompt), "a transcript this test cannot run: %s", cmd)
+			r := cli(t, "secret", shellWords(t, strings.TrimPrefix(cmd, prompt))...)
+			assert.Equal(t, want, r.stderr+r.stdout, cmd)
+			ran++
+		}
+	}
+	assert.GreaterOrEqual(t, ran, 5)
+}

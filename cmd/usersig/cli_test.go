@@ -295,6 +295,10 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"diagnose", "--signature", v.Signature, "--user-id", v.UserID, "--json"},
 		join([]string{"diagnose", "--signature", sig}, id),
 		{"diagnose", "--signature", "%%%", "--user-id", "u-1"},
+		{"diagnose", "--scheme", "intercom", "--signature", sig, "--user-id", "u-1"},
+		{"diagnose", "--scheme", "intercom", "--signature", tamper(sig), "--user-id", "u-1", "--json"},
+		{"diagnose", "--scheme", "pylon", "--signature", sig, "--email", "u@example.com"},
+		{"diagnose", "--scheme", "engagespot", "--signature", sig[:20], "--user-id", "u-1"},
 	}
 	check := func(name string, r result) {
 		t.Helper()
@@ -317,6 +321,9 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"sign", "--secret=" + secret},
 		{"sign", "--scheme", "intercom", "--user-id", "u", secret},
 		{"sign", "--scheme", secret},
+		{"diagnose", "--scheme", secret, "--signature", "x", "--user-id", "u"},
+		{"sign", "--" + secret},
+		{"sign", "--" + strings.ToLower(secret[:12])},
 		{"help", secret},
 		{"sign", "--json=" + secret},
 		{"sign", "---secret=" + secret},

@@ -53,7 +53,7 @@ func (s *search) verdict(t target, in Input, secret []byte) *Verdict {
 	if m := s.explain([]target{t}); len(m) > 0 {
 		v.Explained, v.Mistakes, v.SignedText = true, m[0].Mistakes, m[0].SignedText
 		v.headline = fmt.Sprintf("Not valid for scheme %s, because of %s: %s.", sc.Name, plural(len(m[0].Mistakes), "mistake"), m[0].Mistake)
-		v.detail = m[0].detail
+		v.detail = m[0].detail + " " + aboutScheme(sc)
 		v.Explanation = v.headline + " " + v.detail
 		return v
 	}
@@ -68,7 +68,7 @@ func (s *search) verdict(t target, in Input, secret []byte) *Verdict {
 // (encoding, case, length: a truncated text is called so), then the MAC.
 func whyNot(sc usersig.Scheme, in Input, secret []byte) string {
 	var why []string
-	about := fmt.Sprintf("%s signs the %s, as %s (%d characters).", sc.Vendor, sc.Describe(), sc.Encoding, sc.Encoding.EncodedLen())
+	about := aboutScheme(sc)
 	if where := SecretWhitespace(secret); where != "" {
 		why = append(why, "The secret given "+where+", which no vendor's secret does: if the backend's has none, that alone makes every signature differ.")
 	} else if err := sc.SecretEncoding.Check(secret); err != nil {
@@ -97,6 +97,12 @@ func whyNot(sc usersig.Scheme, in Input, secret []byte) string {
 		why = append(why, fmt.Sprintf("The text is in the scheme's form (%s, %d characters), but it is not the HMAC of this identity under this secret. %s", sc.Encoding, sc.Encoding.EncodedLen(), differentSecret))
 	}
 	return strings.Join(append(why, about), " ")
+}
+
+// aboutScheme says what sc signs and how it writes it, closing every
+// answer for an asked scheme.
+func aboutScheme(sc usersig.Scheme) string {
+	return fmt.Sprintf("%s signs the %s, as %s (%d characters).", sc.Vendor, sc.Describe(), sc.Encoding, sc.Encoding.EncodedLen())
 }
 
 // SecretWhitespace says where secret has whitespace at either end, as

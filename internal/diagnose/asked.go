@@ -99,8 +99,8 @@ func whyNot(sc usersig.Scheme, in Input, secret []byte) string {
 	return strings.Join(append(why, about), " ")
 }
 
-// aboutScheme says what sc signs and how it writes it, closing every
-// answer for an asked scheme.
+// aboutScheme says what sc signs and how it writes it, closing every answer
+// for an asked scheme the signature is not valid for.
 func aboutScheme(sc usersig.Scheme) string {
 	return fmt.Sprintf("%s signs the %s, as %s (%d characters).", sc.Vendor, sc.Describe(), sc.Encoding, sc.Encoding.EncodedLen())
 }

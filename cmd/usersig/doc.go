@@ -104,6 +104,6 @@
 //	   are listed), no secret, unparsable expiry, an identity the scheme cannot
 //	   sign, keygen --out a directory that already holds a key
 //
-// Usage errors are one line on stderr. "usersig help" and "usersig COMMAND -h"
+// Usage errors are one line on stderr. "usersig help" and "usersig COMMAND --help"
 // print usage to stdout and exit 0.
 package main

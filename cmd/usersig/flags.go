@@ -206,7 +206,7 @@ var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value ".*" for (?:f
 
 // usageError prints one line for a usage error and returns exitUsage.
 func (e *env) usageError(who, msg string) int {
-	fmt.Fprintf(e.stderr, "%s: %s (see '%s -h')\n", who, msg, who)
+	fmt.Fprintf(e.stderr, "%s: %s (see '%s --help')\n", who, msg, who)
 	return exitUsage
 }
 

@@ -109,7 +109,7 @@ The secret comes from $USERSIG_SECRET or --secret-file PATH ("-" for
 stdin); it is never a flag value and never printed. Exit codes: 0 success
 or valid, 1 invalid or unexplained, 2 usage error.
 
-Run 'usersig COMMAND -h' for a command's flags.
+Run 'usersig COMMAND --help' for a command's flags.
 `
 
 func writeMainUsage(w io.Writer) {

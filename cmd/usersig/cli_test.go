@@ -456,3 +456,20 @@ func TestReadmeTranscripts(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, ran, 5)
 }
+
+// nearest names a real name only for a near miss: a typo within two edits
+// (a swap counts as one), a different case, or a name cut short.
+func TestNearest(t *testing.T) {
+	flags := []string{"scheme", "signature", "user-id", "email", "expires", "secret-file", "json"}
+	for typed, want := range map[string]string{
+		"userid": "user-id", "usre-id": "user-id", "USER-ID": "user-id", "user": "user-id",
+		"sig": "signature", "jsn": "json", "emial": "email", "secretfile": "secret-file",
+		"js": "", "x": "", "hunter2pass": "", "correcthorsebattery": "", "": "",
+		strings.Repeat("user-id", 20): "",
+	} {
+		assert.Equal(t, want, nearest(typed, flags), "%q", typed)
+	}
+	assert.Equal(t, 1, editDistance("ab", "ba"))
+	assert.Equal(t, 3, editDistance("abc", ""))
+	assert.Equal(t, 0, editDistance("same", "same"))
+}

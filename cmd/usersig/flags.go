@@ -13,8 +13,8 @@ import (
 )
 
 // typo returns ` "typed" (did you mean "name"?)`, with prefix before both
-// ("--" for flags), when typed is within two edits of one of names: a typo,
-// worth repeating. Anything else a user typed where a name belongs is not
+// ("--" for flags), when typed is a near miss of one of names (nearest): a
+// typo, worth repeating. Anything else a user typed where a name belongs is not
 // repeated, in case it is a secret pasted in the wrong place: "--hunter2pass"
 // is reported as an unknown flag, without its text.
 func typo(typed string, names []string, prefix string) string {

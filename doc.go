@@ -18,7 +18,9 @@
 //
 // [Signer.Issue] returns a [Credential]: the signature with the fields it
 // covers, and for Product Fruits the exact expiry text signed
-// ([FormatExpiry]).
+// ([FormatExpiry]). For a script or a test, the one-shot [Sign] and [Verify]
+// take the same scheme and secret (usersig.Sign(usersig.Intercom(), secret,
+// id)), so they write the scheme's encoding too.
 //
 // # Verifying, as the vendor does
 //
@@ -36,7 +38,9 @@
 // # Secrets and errors
 //
 // Secrets are used as the bytes given, never decoded, are copied, and never
-// appear in an error or a formatted Signer. Every error wraps one of the
+// appear in an error or a formatted Signer. Whitespace is part of a secret
+// too, so check one read from a variable or a file with [SecretForm.Check]
+// (a trailing newline would make every signature wrong). Every error wraps one of the
 // Err… sentinels in errors.go, for errors.Is.
 //
 // # Other packages

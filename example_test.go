@@ -83,3 +83,19 @@ func ExampleLookupScheme() {
 	fmt.Println(ok, sc.Vendor, "signs the", sc.Describe(), "as", sc.Encoding)
 	// Output: true Help Scout Beacon signs the email as hex
 }
+
+// The one-shot Sign takes the scheme, so a hex vendor gets hex: here
+// Intercom's published sample, HMAC-SHA256 keyed "secret" of "Message".
+func ExampleSign() {
+	hash, err := usersig.Sign(usersig.Intercom(), []byte("secret"), usersig.Identity{UserID: "Message"},
+		usersig.WithShortSecretsAllowed()) // the vendor's sample key; New refuses it otherwise
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(hash)
+	fmt.Println(usersig.Verify(usersig.Intercom(), []byte("secret"), usersig.Identity{UserID: "Message"}, hash,
+		usersig.WithShortSecretsAllowed()))
+	// Output:
+	// aa747c502a898200f9e4fa21bac68136f886a0e27aec70ba06daf2e2a5cb5597
+	// <nil>
+}

@@ -80,14 +80,23 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
+// MaxLeeway is the largest leeway WithLeeway accepts: 5 minutes, the clock
+// skew Kerberos tolerates by default (MIT krb5's clockskew, Active
+// Directory's maximum tolerance for computer clock synchronization) and the
+// bound package usertoken applies to its tokens. Hosts kept by NTP differ by far less; a larger
+// allowance no longer absorbs skew but extends the life of every signature,
+// so lengthen the expiry you sign instead.
+const MaxLeeway = 5 * time.Minute
+
 // WithLeeway lets an identity verify for d after its ExpiresAt, to absorb
 // clock skew between the signer and the verifier: an identity is expired when
-// now >= ExpiresAt + d. Default: 0. A negative leeway is refused; keep it
-// small (seconds to a few minutes), since it extends every signature's life.
+// now >= ExpiresAt + d. Default: 0. A negative leeway or one above
+// MaxLeeway is refused (ErrInvalidOption): keep it small (seconds to a few
+// minutes), since it extends every signature's life.
 func WithLeeway(d time.Duration) Option {
 	return func(s *settings) error {
-		if d < 0 {
-			return fmt.Errorf("%w: WithLeeway with a negative duration", errInvalidOption)
+		if d < 0 || d > MaxLeeway {
+			return fmt.Errorf("%w: WithLeeway(%v) outside [0, %v]", errInvalidOption, d, MaxLeeway)
 		}
 		s.leeway = d
 		return nil

@@ -37,7 +37,7 @@ func TestRetiringSecretStopsAtItsInstant(t *testing.T) {
 	now := deadline.Add(-time.Nanosecond)
 	clock := WithClock(func() time.Time { return now })
 	for _, sc := range []Scheme{Engagespot(), {Name: "own", Composer: composerFunc(func(dst []byte, id Identity) ([]byte, error) { return append(dst, id.UserID...), nil }), Encoding: Base64}} {
-		s := newSigner(t, sc, rotNew, WithRetiringSecret([]byte(rotOld), deadline), clock, WithLeeway(time.Hour))
+		s := newSigner(t, sc, rotNew, WithRetiringSecret([]byte(rotOld), deadline), clock, WithLeeway(MaxLeeway))
 		now = deadline.Add(-time.Nanosecond)
 		_, secret, err := s.AuthenticateSecret(Credential{UserID: "user-1", Signature: rotOldSig})
 		require.NoError(t, err, sc.Name)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MinSecretLen is the shortest secret New accepts without
@@ -110,6 +112,56 @@ func (f SecretForm) String() string {
 		return "hex"
 	}
 	return fmt.Sprintf("SecretForm(%d)", uint8(f))
+}
+
+// Check reports whether secret is plausibly a secret handed out in form f.
+// Run it on a secret read from an environment variable, a file or a config
+// store before giving it to New, which keys with the bytes exactly as given:
+//
+//   - a secret that begins or ends with whitespace (a newline left by a file
+//     with two of them or by $(cat ...) of a CRLF file, a space or tab from a
+//     copy-paste, a non-breaking space from a web page) is refused with
+//     ErrMalformedSecret: no vendor hands one out, and New would sign with
+//     it, so every signature is wrong while every call returns a nil error;
+//   - for SecretHex, a secret that is not even-length hex is refused with
+//     ErrMalformedSecret, as New refuses it;
+//   - an empty secret is ErrEmptySecret.
+//
+// It returns nil otherwise; it does not judge length or randomness (New
+// refuses a short secret). The error says which rule and where, never the
+// secret. New does not call Check, since a secret is the vendor's bytes as
+// given; 'usersig' warns about the same cases on every command.
+func (f SecretForm) Check(secret []byte) error {
+	if len(secret) == 0 {
+		return errEmptySecret
+	}
+	if where := surroundingSpace(secret); where != "" {
+		return fmt.Errorf("%w: the secret %s, which no vendor's secret does and which would be signed with: remove it (ReadSecretFile removes one trailing newline)", errMalformedSecret, where)
+	}
+	if f == SecretHex {
+		key := make([]byte, hex.DecodedLen(len(secret)))
+		defer clear(key)
+		if _, err := hex.Decode(key, secret); err != nil {
+			return hexSecretError(len(secret), err)
+		}
+	}
+	return nil
+}
+
+// surroundingSpace says where secret has whitespace at either end, in
+// words, or returns "".
+func surroundingSpace(secret []byte) string {
+	last, _ := utf8.DecodeLastRune(secret)
+	first, _ := utf8.DecodeRune(secret)
+	switch {
+	case last == '\n' || last == '\r':
+		return "ends with a line break"
+	case unicode.IsSpace(last):
+		return "ends with whitespace"
+	case unicode.IsSpace(first):
+		return "begins with whitespace"
+	}
+	return ""
 }
 
 // keySecret replaces *secret, New's own copy, by the HMAC key it stands

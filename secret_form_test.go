@@ -71,3 +71,49 @@ func TestSecretFormValidated(t *testing.T) {
 		}
 	}
 }
+
+// Check refuses what a file, a shell or a copy-paste leaves around a
+// secret, and for SecretHex what New refuses, never showing the secret.
+func TestSecretFormCheck(t *testing.T) {
+	const text = "hsec_0123456789abcdef"
+	for _, tc := range []struct {
+		form   SecretForm
+		secret string
+		want   error  // nil: accepted
+		where  string // the words of the refusal
+	}{
+		{SecretAsGiven, text, nil, ""},
+		{SecretAsGiven, "a b\tc", nil, ""}, // inner whitespace is the vendor's business
+		{SecretAsGiven, text + "\n", ErrMalformedSecret, "ends with a line break"},
+		{SecretAsGiven, text + "\r\n", ErrMalformedSecret, "ends with a line break"},
+		{SecretAsGiven, text + "\r", ErrMalformedSecret, "ends with a line break"},
+		{SecretAsGiven, text + " ", ErrMalformedSecret, "ends with whitespace"},
+		{SecretAsGiven, text + "\t", ErrMalformedSecret, "ends with whitespace"},
+		{SecretAsGiven, text + "\u00a0", ErrMalformedSecret, "ends with whitespace"}, // a web page's &nbsp;
+		{SecretAsGiven, " " + text, ErrMalformedSecret, "begins with whitespace"},
+		{SecretAsGiven, "", ErrEmptySecret, ""},
+		{SecretHex, pylonHex, nil, ""},
+		{SecretHex, pylonHex + "\n", ErrMalformedSecret, "ends with a line break"},
+		{SecretHex, pylonHex[1:], ErrMalformedSecret, "odd number"},
+		{SecretHex, "0x" + pylonHex, ErrMalformedSecret, "other than 0-9"},
+	} {
+		err := tc.form.Check([]byte(tc.secret))
+		if tc.want == nil {
+			assert.NoError(t, err, "%q", tc.secret)
+			continue
+		}
+		require.ErrorIs(t, err, tc.want, "%q", tc.secret)
+		assert.Contains(t, err.Error(), tc.where, "%q", tc.secret)
+		if tc.secret != "" {
+			assert.NotContains(t, err.Error(), strings.TrimSpace(tc.secret), "the error shows the secret")
+		}
+	}
+
+	// What Check refuses, New signs with, silently: the reason Check exists.
+	s := newSigner(t, Engagespot(), text+"\n")
+	withNewline, err := s.Sign(Identity{UserID: "u"})
+	require.NoError(t, err)
+	clean, err := newSigner(t, Engagespot(), text).Sign(Identity{UserID: "u"})
+	require.NoError(t, err)
+	assert.NotEqual(t, clean, withNewline)
+}

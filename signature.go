@@ -36,6 +36,15 @@ type Signer struct {
 // because that is what every vendor does — and is copied, so the caller may
 // reuse the slice.
 //
+// Whitespace is part of the secret too: a secret read from an environment
+// variable or a file that ends with a newline or a space (a file with two
+// trailing newlines, a value pasted with a space) is signed with it, and
+// every signature is wrong though every call returns a nil error. Read
+// files with ReadSecretFile, which removes the one newline editors and
+// Kubernetes add, and check any secret with
+// scheme.SecretEncoding.Check(secret), which refuses surrounding
+// whitespace; New does not, since it uses the vendor's bytes as given.
+//
 // New refuses an empty secret (ErrEmptySecret), a secret shorter than
 // MinSecretLen unless WithShortSecretsAllowed is given (ErrWeakSecret), a
 // scheme with no Composer or an unknown Encoding (ErrInvalidScheme), and a
@@ -227,13 +236,14 @@ func (s Signer) Format(f fmt.State, _ rune) {
 	fmt.Fprint(f, s.String())
 }
 
-// Sign is a one-shot Sign under a throwaway Signer, for scripts and tests:
-// the message is what c composes from id, the text is standard padded base64
-// (what the vendors' Node, Python and Java samples print). The secret rules
-// of New apply. Use a Signer to sign more than once; it is several times
-// faster.
-func Sign(secret []byte, c Composer, id Identity) (string, error) {
-	s, err := New(Scheme{Name: "oneshot", Composer: c, Encoding: Base64}, secret, withHMACOnly())
+// Sign is a one-shot Sign under a throwaway Signer for scheme, for scripts
+// and tests: Sign(usersig.Intercom(), secret, id) gives exactly what
+// New(usersig.Intercom(), secret) then Signer.Sign gives — the scheme's
+// message, in the scheme's encoding (hex for Intercom, base64 for
+// Engagespot), its secret form applied. The rules and options of New
+// apply. Use a Signer to sign more than once; it is several times faster.
+func Sign(scheme Scheme, secret []byte, id Identity, opts ...Option) (string, error) {
+	s, err := New(scheme, secret, append(opts[:len(opts):len(opts)], withHMACOnly())...)
 	if err != nil {
 		return "", err
 	}

@@ -133,12 +133,14 @@ func (s *Signer) checkExpiry(expiresAt *time.Time) error {
 	return nil
 }
 
-// Verify is a one-shot Signer.Verify under a throwaway Signer for the
-// standard padded base64 of the message c composes from id, with the secret
-// rules of New and time.Now as the clock. Use a Signer to verify more than
-// once: it keeps the keyed state and does not allocate.
-func Verify(secret []byte, c Composer, id Identity, signature string) error {
-	s, err := New(Scheme{Name: "oneshot", Composer: c, Encoding: Base64}, secret, withHMACOnly())
+// Verify is a one-shot Signer.Verify under a throwaway Signer for scheme:
+// the signature must be the scheme's canonical text (hex for Intercom,
+// base64 for Engagespot) of the MAC of the scheme's message. The rules and
+// options of New apply; the clock is time.Now unless WithClock is given.
+// Use a Signer to verify more than once: it keeps the keyed state and does
+// not allocate.
+func Verify(scheme Scheme, secret []byte, id Identity, signature string, opts ...Option) error {
+	s, err := New(scheme, secret, append(opts[:len(opts):len(opts)], withHMACOnly())...)
 	if err != nil {
 		return err
 	}

@@ -26,9 +26,10 @@ type config struct {
 //
 // Default: FromHeaders with the Signer's Scheme().Headers when the scheme
 // names a signature header (Proficient's X-PROFICIENT-USER-EXTERNAL-ID and
-// X-PROFICIENT-USER-HMAC, Engagespot's, MagicBell's, Courier's, Product
-// Fruits'), else X-User-Id, X-User-Email, X-User-Expires and
-// X-User-Signature. With WithSignerLookup the default follows the scheme of
+// X-PROFICIENT-USER-HMAC, Engagespot's, MagicBell's, Courier's), else
+// X-User-Id, X-User-Email, X-User-Expires and X-User-Signature (Product
+// Fruits, Intercom and every other preset whose signature travels in
+// JavaScript). With WithSignerLookup the default follows the scheme of
 // the Signer each request is looked up to.
 func WithExtractor(e Extractor) Option {
 	return func(c *config) {

@@ -46,16 +46,20 @@ func TestUsageErrors(t *testing.T) {
 		args   []string
 		want   string
 	}{
-		{"unknown command", secret, []string{"frobnicate"}, `unknown command "frobnicate"; commands: sign, verify, diagnose, schemes, secret`},
+		{"unknown command", secret, []string{"frobnicate"}, `unknown command; commands: sign, verify, diagnose, schemes, secret`},
+		{"mistyped command", secret, []string{"sing"}, `unknown command "sing" (did you mean "sign"?); commands: sign,`},
 		{"help unknown", secret, []string{"help", "frobnicate"}, "unknown command"},
-		{"unknown scheme", secret, []string{"sign", "--scheme", "intercomm", "--user-id", "u"}, `unknown scheme "intercomm"; schemes: ` + schemeNames()},
+		{"unknown scheme", secret, []string{"sign", "--scheme", "intercomm", "--user-id", "u"}, `unknown scheme "intercomm" (did you mean "intercom"?); schemes: ` + schemeNames()},
+		{"far scheme", secret, []string{"sign", "--scheme", "zzzzzz", "--user-id", "u"}, `unknown scheme; schemes: ` + schemeNames()},
 		{"no scheme", secret, []string{"sign", "--user-id", "u"}, "--scheme is required"},
 		{"no secret", "", []string{"sign", "--scheme", "intercom", "--user-id", "u"}, "no secret: set USERSIG_SECRET or use --secret-file"},
 		{"unparsable expiry", secret, []string{"sign", "--scheme", "productfruits", "--user-id", "u", "--expires", "2026-11-22 10:00"}, "--expires: invalid expiry"},
-		{"unknown flag", secret, []string{"sign", "--scheme", "intercom", "--userid", "u"}, "unknown flag -userid"},
+		{"unknown flag", secret, []string{"sign", "--scheme", "intercom", "--userid", "u"}, `unknown flag "--userid" (did you mean "--user-id"?)`},
+		{"unknown flag, maybe a secret", secret, []string{"sign", "--scheme", "intercom", "--hunter2pass", "u"}, "unknown flag (not repeated here"},
+		{"single dash", secret, []string{"sign", "--scheme", "intercom", "-usr-id", "u"}, `unknown flag "--usr-id" (did you mean "--user-id"?)`},
 		{"secret flag", secret, []string{"sign", "--secret", "hunter2", "--scheme", "intercom"}, "there is no --secret flag"},
 		{"flag needs value", secret, []string{"sign", "--scheme"}, "flag needs an argument"},
-		{"bad bool", secret, []string{"sign", "--json=maybe"}, "invalid value for flag -json"},
+		{"bad bool", secret, []string{"sign", "--json=maybe"}, "invalid value for flag --json"},
 		{"positional", secret, []string{"sign", "--scheme", "intercom", "--user-id", "u", "extra"}, "unexpected argument"},
 		{"missing file", "", []string{"sign", "--scheme", "intercom", "--user-id", "u", "--secret-file", "/nonexistent/secret"}, "cannot read the file given to --secret-file: no such file or directory"},
 		{"empty secret file path", secret, []string{"sign", "--scheme", "intercom", "--user-id", "u", "--secret-file", ""}, "--secret-file needs a PATH"},
@@ -67,6 +71,9 @@ func TestUsageErrors(t *testing.T) {
 		assert.Empty(t, r.stdout, tc.name)
 		oneLine(t, r.stderr)
 		assert.Contains(t, r.stderr, tc.want, tc.name)
+		assert.NotContains(t, r.stderr, "frobnicate", tc.name)
+		assert.NotContains(t, r.stderr, "hunter2", tc.name)
+		assert.NotContains(t, r.stderr, "zzzzzz", tc.name)
 	}
 }
 
@@ -165,7 +172,7 @@ func TestSchemeAnyCase(t *testing.T) {
 	}
 	r := cli(t, "secret", "sign", "--scheme", "Helpshiftt", "--user-id", "u")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "unknown scheme; schemes: engagespot")
+	assert.Contains(t, r.stderr, `unknown scheme "Helpshiftt" (did you mean "helpshift"?); schemes: engagespot`)
 }
 
 // A flag given twice is a usage error for every command: the flag package
@@ -194,11 +201,11 @@ func TestRepeatedFlag(t *testing.T) {
 	r := cli(t, secret, "sign", "--scheme", "intercom", "--user-id", "a", "--json")
 	assert.Equal(t, exitOK, r.code, r.stderr)
 	r = cli(t, "", "token", "-h")
-	assert.Contains(t, r.stdout, "-ttl duration")
+	assert.Contains(t, r.stdout, "  --ttl duration\n")
 	assert.Contains(t, r.stdout, "(default 1h0m0s)")
 	r = cli(t, "", "sign", "-h")
-	assert.Contains(t, r.stdout, "-user-id string")
-	assert.Contains(t, r.stdout, "-json\n")
+	assert.Contains(t, r.stdout, "  --user-id string\n")
+	assert.Contains(t, r.stdout, "  --json\n")
 }
 
 func TestSchemes(t *testing.T) {
@@ -288,6 +295,10 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"diagnose", "--signature", v.Signature, "--user-id", v.UserID, "--json"},
 		join([]string{"diagnose", "--signature", sig}, id),
 		{"diagnose", "--signature", "%%%", "--user-id", "u-1"},
+		{"diagnose", "--scheme", "intercom", "--signature", sig, "--user-id", "u-1"},
+		{"diagnose", "--scheme", "intercom", "--signature", tamper(sig), "--user-id", "u-1", "--json"},
+		{"diagnose", "--scheme", "pylon", "--signature", sig, "--email", "u@example.com"},
+		{"diagnose", "--scheme", "engagespot", "--signature", sig[:20], "--user-id", "u-1"},
 	}
 	check := func(name string, r result) {
 		t.Helper()
@@ -310,6 +321,9 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"sign", "--secret=" + secret},
 		{"sign", "--scheme", "intercom", "--user-id", "u", secret},
 		{"sign", "--scheme", secret},
+		{"diagnose", "--scheme", secret, "--signature", "x", "--user-id", "u"},
+		{"sign", "--" + secret},
+		{"sign", "--" + strings.ToLower(secret[:12])},
 		{"help", secret},
 		{"sign", "--json=" + secret},
 		{"sign", "---secret=" + secret},
@@ -321,4 +335,141 @@ func TestSecretNeverPrinted(t *testing.T) {
 		assert.Equal(t, exitUsage, r.code, args)
 		check("misplaced", r)
 	}
+}
+
+// Help spells every flag --flag, as the usage texts and the README do.
+func TestHelpSpellsDoubleDash(t *testing.T) {
+	for _, c := range commands() {
+		r := cli(t, "", c.name, "-h")
+		require.Equal(t, exitOK, r.code, c.name)
+		_, flags, ok := strings.Cut(r.stdout, "\nflags:\n")
+		require.True(t, ok, c.name)
+		assert.Regexp(t, `(?m)^  --[a-z]`, flags, c.name)
+		assert.NotRegexp(t, `(?m)^  -[a-z]`, flags, "%s: a flag spelled -flag:\n%s", c.name, flags)
+	}
+}
+
+// A secret that begins or ends with whitespace is used as given, with a
+// warning on stderr, by every command that reads one, from every source.
+func TestSecretWhitespaceWarning(t *testing.T) {
+	ka := knownAnswers[0] // intercom, "Message", key "secret"
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "hs256")
+	require.NoError(t, os.WriteFile(keyFile, []byte("0123456789abcdef0123456789abcdef \n"), 0o600))
+	commands := map[string][]string{
+		"sign":     {"sign", "--scheme", ka.scheme, "--user-id", ka.userID},
+		"verify":   {"verify", "--scheme", ka.scheme, "--user-id", ka.userID, "--signature", ka.signature},
+		"diagnose": {"diagnose", "--user-id", ka.userID, "--signature", ka.signature},
+	}
+	for _, tc := range []struct {
+		name, secret, file, want string
+	}{
+		{"env newline", "secret\n", "", "ends with a line break"},
+		{"env crlf", "secret\r\n", "", "ends with a line break"},
+		{"env space", "secret ", "", "ends with whitespace"},
+		{"env leading tab", "\tsecret", "", "begins with whitespace"},
+		{"file with two newlines", "", "secret\n\n", "ends with a line break"},
+		{"file with a space", "", "secret \n", "ends with whitespace"},
+	} {
+		for cmd, args := range commands {
+			inv := invocation{args: args, secret: tc.secret}
+			if tc.file != "" {
+				p := filepath.Join(dir, "secret")
+				require.NoError(t, os.WriteFile(p, []byte(tc.file), 0o600))
+				inv.args = append(append([]string{}, args...), "--secret-file", p)
+			}
+			r := inv.run(t)
+			assert.Contains(t, r.stderr, "usersig: warning: the secret "+tc.want, "%s: %s", cmd, tc.name)
+			assert.NotContains(t, r.stderr, "secret\n\n", "%s: %s", cmd, tc.name)
+			if cmd == "verify" {
+				assert.Equal(t, exitInvalid, r.code, "%s: the secret is used as given, so the sample does not verify", tc.name)
+			}
+		}
+	}
+	// A clean secret gets no such warning; a file's one newline is not one.
+	for _, inv := range []invocation{
+		{args: commands["sign"], secret: "secret"},
+		{args: append(append([]string{}, commands["sign"]...), "--secret-file", "-"), stdin: "secret\n"},
+	} {
+		r := inv.run(t)
+		assert.Equal(t, exitOK, r.code)
+		assert.NotContains(t, r.stderr, "whitespace")
+		assert.NotContains(t, r.stderr, "line break")
+	}
+	// token, for the profiles keyed with a shared secret.
+	r := cli(t, "", "token", "--profile", "intercom", "--user-id", "u", "--key-file", keyFile)
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "usersig: warning: the secret ends with whitespace")
+}
+
+// Exit codes follow the table of the command's README: 0 success, 1 not
+// valid or not explained (or an I/O failure), 2 a usage error, keygen over
+// an existing key included.
+func TestExitCodeTable(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	table := string(b)
+	table = table[strings.Index(table, "## Exit codes"):]
+	for _, row := range []string{"| 0 |", "| 1 |", "| 2 |", "keygen"} {
+		assert.Contains(t, table, row)
+	}
+	ka := knownAnswers[0]
+	dir := t.TempDir()
+	require.Equal(t, exitOK, cli(t, "", "keygen", "--out", dir, "--alg", "ES256").code)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"sign", []string{"sign", "--scheme", ka.scheme, "--user-id", ka.userID}, exitOK},
+		{"verify valid", []string{"verify", "--scheme", ka.scheme, "--user-id", ka.userID, "--signature", ka.signature}, exitOK},
+		{"verify invalid", []string{"verify", "--scheme", ka.scheme, "--user-id", "other", "--signature", ka.signature}, exitInvalid},
+		{"verify malformed", []string{"verify", "--scheme", ka.scheme, "--user-id", ka.userID, "--signature", "0x" + ka.signature}, exitInvalid},
+		{"diagnose explained", []string{"diagnose", "--user-id", ka.userID, "--signature", strings.ToUpper(ka.signature)}, exitOK},
+		{"diagnose unexplained", []string{"diagnose", "--user-id", "other", "--signature", ka.signature}, exitInvalid},
+		{"keygen over a key", []string{"keygen", "--out", dir}, exitUsage},
+		{"unknown flag", []string{"schemes", "--bogus"}, exitUsage},
+		{"diagnose unknown scheme", []string{"diagnose", "--scheme", "nope", "--user-id", "u", "--signature", ka.signature}, exitUsage},
+	} {
+		assert.Equal(t, tc.want, cli(t, "secret", tc.args...).code, tc.name)
+	}
+}
+
+// The README's console transcripts are what the command prints: each
+// "$ USERSIG_SECRET=secret go run ./cmd/usersig ARGS" runs, and its output
+// (stderr first, as a terminal shows these) is the lines that follow.
+func TestReadmeTranscripts(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	blocks := regexp.MustCompile("(?ms)^```console\n(.*?)^```$").FindAllStringSubmatch(string(b), -1)
+	require.NotEmpty(t, blocks)
+	const prompt = "$ USERSIG_SECRET=secret go run ./cmd/usersig "
+	ran := 0
+	for _, blk := range blocks {
+		for _, part := range strings.Split(blk[1], "$ ")[1:] {
+			cmd, want, _ := strings.Cut("$ "+part, "\n")
+			require.True(t, strings.HasPrefix(cmd, prompt), "a transcript this test cannot run: %s", cmd)
+			r := cli(t, "secret", shellWords(t, strings.TrimPrefix(cmd, prompt))...)
+			assert.Equal(t, want, r.stderr+r.stdout, cmd)
+			ran++
+		}
+	}
+	assert.GreaterOrEqual(t, ran, 5)
+}
+
+// nearest names a real name only for a near miss: a typo within two edits
+// (a swap counts as one), a different case, or a name cut short.
+func TestNearest(t *testing.T) {
+	flags := []string{"scheme", "signature", "user-id", "email", "expires", "secret-file", "json"}
+	for typed, want := range map[string]string{
+		"userid": "user-id", "usre-id": "user-id", "USER-ID": "user-id", "user": "user-id",
+		"sig": "signature", "jsn": "json", "emial": "email", "secretfile": "secret-file",
+		"js": "", "x": "", "hunter2pass": "", "correcthorsebattery": "", "": "",
+		strings.Repeat("user-id", 20): "",
+	} {
+		assert.Equal(t, want, nearest(typed, flags), "%q", typed)
+	}
+	assert.Equal(t, 1, editDistance("ab", "ba"))
+	assert.Equal(t, 3, editDistance("abc", ""))
+	assert.Equal(t, 0, editDistance("same", "same"))
 }

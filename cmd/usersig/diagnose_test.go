@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -96,7 +98,7 @@ func TestDiagnoseValidStops(t *testing.T) {
 	require.Equal(t, exitOK, r.code)
 	assert.True(t, strings.HasPrefix(r.stdout, "The signature is valid for scheme intercom"), r.stdout)
 	assert.NotContains(t, r.stdout, "mistake")
-	assert.Equal(t, 1, strings.Count(r.stdout, "\n"), r.stdout)
+	assert.Equal(t, 1, strings.Count(r.stdout, "\n")-strings.Count(r.stdout, "\nNote: "), "one paragraph and notes: %s", r.stdout)
 
 	_, rep := diagnoseJSON(t, "secret", []string{"--user-id", ka.userID}, ka.signature)
 	require.NotEmpty(t, rep.Matches)
@@ -154,5 +156,82 @@ func TestDiagnoseUsage(t *testing.T) {
 		assert.Equal(t, exitUsage, r.code, tc.name)
 		oneLine(t, r.stderr)
 		assert.Contains(t, r.stderr, tc.want, tc.name)
+	}
+}
+
+// diagnose --scheme answers "why not this scheme" first, in one of three
+// forms, then lists the other schemes that fit no worse.
+func TestDiagnoseScheme(t *testing.T) {
+	files := loadVectors(t)
+	v := vectorOf(t, files, "intercom", "ascii-id")
+	mac, err := hex.DecodeString(v.Signature)
+	require.NoError(t, err)
+	b64 := base64.StdEncoding.EncodeToString(mac)
+	ident := identityArgs(v)
+	diag := func(secret string, args ...string) result {
+		return cli(t, secret, join([]string{"diagnose"}, args, ident)...)
+	}
+
+	// An Intercom user's hash written as base64: Intercom wants hex.
+	r := diag(v.Secret, "--scheme", "intercom", "--signature", b64)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.True(t, strings.HasPrefix(r.stdout, "Not valid for scheme intercom, because of 1 mistake: base64 instead of hex.\n  The signature is the right HMAC written as base64, but this scheme expects lowercase hex"), r.stdout)
+	assert.Contains(t, r.stdout, "\nOther schemes:\nThe signature is valid for scheme engagespot")
+	// Without --scheme, the valid base64 schemes come first, and a note
+	// says who wants the same HMAC as hex.
+	r = diag(v.Secret, "--signature", b64)
+	require.Equal(t, exitOK, r.code)
+	assert.True(t, strings.HasPrefix(r.stdout, "The signature is valid for scheme engagespot"), r.stdout)
+	assert.Contains(t, r.stdout, "Note: Written as hex, the same HMAC is valid for intercom, ")
+
+	// Valid.
+	r = diag(v.Secret, "--scheme", "Intercom", "--signature", v.Signature)
+	require.Equal(t, exitOK, r.code)
+	assert.True(t, strings.HasPrefix(r.stdout, "Valid for scheme intercom: the signature is the HMAC of \""+v.Message+"\" as hex.\n"), r.stdout)
+
+	// Upper-case hex (the case), cut short (truncation).
+	r = diag(v.Secret, "--scheme", "intercom", "--signature", strings.ToUpper(v.Signature))
+	assert.True(t, strings.HasPrefix(r.stdout, "Not valid for scheme intercom, because of 1 mistake: upper-case hex.\n"), r.stdout)
+	r = diag(v.Secret, "--scheme", "intercom", "--signature", v.Signature[:50])
+	assert.True(t, strings.HasPrefix(r.stdout, "Not valid for scheme intercom, because of 1 mistake: truncated.\n"), r.stdout)
+	assert.NotContains(t, r.stdout, "different secret")
+
+	// Nothing explains it under the scheme: what the secret, the text and
+	// the MAC show, in that order, and exit 1 when no other scheme fits.
+	r = diag(v.Secret+"-other", "--scheme", "intercom", "--signature", v.Signature)
+	assert.Equal(t, exitInvalid, r.code)
+	assert.True(t, strings.HasPrefix(r.stdout, "Not valid for scheme intercom, and no common mistake explains it:\n  The text is in the scheme's form (hex, 64 characters), but it is not the HMAC"), r.stdout)
+	assert.Contains(t, r.stdout, "different secret")
+	r = diag(v.Secret+"-other\n", "--scheme", "intercom", "--signature", b64[:30])
+	assert.Equal(t, exitInvalid, r.code)
+	assert.Contains(t, r.stdout, "  The secret given ends with a line break, which no vendor's secret does")
+	assert.Contains(t, r.stdout, "The text is not in the scheme's form: intercom wants hex (64 characters), and this text contains non-hex characters: it looks like base64")
+	assert.Contains(t, r.stdout, "It is truncated: it decodes from base64 to 22 bytes")
+	assert.NotContains(t, r.stdout, "different secret", "a truncated text is not first of all another secret")
+	r = cli(t, "not-hex-but-long-enough", "diagnose", "--scheme", "pylon", "--email", "jane@example.com", "--signature", v.Signature)
+	assert.Equal(t, exitInvalid, r.code)
+	assert.Contains(t, r.stdout, "The secret given cannot be this scheme's: malformed secret: the vendor hands out hex")
+
+	// JSON: the answer is "asked".
+	r = diag(v.Secret, "--json", "--scheme", "intercom", "--signature", b64)
+	var rep diagnose.Report
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	require.NotNil(t, rep.Asked)
+	assert.Equal(t, "intercom", rep.Asked.Scheme)
+	assert.False(t, rep.Asked.Valid)
+	assert.True(t, rep.Asked.Explained)
+	assert.Equal(t, []string{"base64 instead of hex"}, rep.Asked.Mistakes)
+	assert.Equal(t, v.Message, rep.Asked.SignedText)
+	r = diag(v.Secret, "--json", "--signature", b64)
+	assert.NotContains(t, r.stdout, `"asked"`)
+
+	// Usage errors.
+	for _, args := range [][]string{
+		{"--scheme", "nope", "--signature", b64},
+		{"--scheme", "", "--signature", b64},
+	} {
+		r := diag(v.Secret, args...)
+		assert.Equal(t, exitUsage, r.code, args)
+		oneLine(t, r.stderr)
 	}
 }

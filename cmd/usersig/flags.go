@@ -12,17 +12,70 @@ import (
 	"github.com/usersig/usersig"
 )
 
-// nameLike matches the words this program echoes back in errors: short,
-// lower-case, like every command, scheme and flag name here. Anything else a
-// user typed where a name belongs is not repeated, in case it was a secret
-// pasted in the wrong place (random secrets are long or mixed-case).
-var nameLike = regexp.MustCompile(`^[a-z][a-z0-9-]{0,23}$`)
-
-func quoteIfName(s string) string {
-	if nameLike.MatchString(s) {
-		return fmt.Sprintf(" %q", s)
+// typo returns ` "typed" (did you mean "name"?)`, with prefix before both
+// ("--" for flags), when typed is a near miss of one of names (nearest): a
+// typo, worth repeating. Anything else a user typed where a name belongs is not
+// repeated, in case it is a secret pasted in the wrong place: "--hunter2pass"
+// is reported as an unknown flag, without its text.
+func typo(typed string, names []string, prefix string) string {
+	if name := nearest(typed, names); name != "" {
+		return fmt.Sprintf(" %q (did you mean %q?)", prefix+typed, prefix+name)
 	}
 	return ""
+}
+
+// nearest is the name within two edits of typed (ASCII case ignored) and
+// nearer than half its length, else the first name typed begins (at least
+// three characters), or "". Ties go to the earlier name.
+func nearest(typed string, names []string) string {
+	typed = strings.ToLower(typed)
+	best, bestDist := "", 3
+	for _, name := range names {
+		d := editDistance(typed, strings.ToLower(name))
+		if d < bestDist && 2*d < len(name) {
+			best, bestDist = name, d
+		}
+	}
+	if best != "" || len(typed) < 3 {
+		return best
+	}
+	for _, name := range names { // a name cut short: --user for --user-id
+		if strings.HasPrefix(strings.ToLower(name), typed) {
+			return name
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance between a and b:
+// insertions, deletions, substitutions and swaps of adjacent bytes. The
+// inputs are bounded by the caller's names (a flag's text may be long, but
+// then it is far from every name and the answer does not matter beyond 2).
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }
 
 // newFlagSet returns a FlagSet that reports nothing itself: parse does.
@@ -46,13 +99,11 @@ func (e *env) parse(fs *flag.FlagSet, usage string, args []string) (int, bool) {
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(e.stdout, usage)
 		fmt.Fprintln(e.stdout, "\nflags:")
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		writeFlags(e.stdout, fs)
 		return exitOK, false
 	}
 	if err != nil {
-		return e.usageError(fs.Name(), flagErrorText(err)), false
+		return e.usageError(fs.Name(), flagErrorText(err, fs)), false
 	}
 	if fs.NArg() > 0 {
 		// Not echoed: a stray argument may be a secret typed in the wrong place.
@@ -108,25 +159,43 @@ func refuseRepeats(fs *flag.FlagSet) func() string {
 	}
 }
 
+// writeFlags prints fs's flags as PrintDefaults does, but spelled --flag,
+// as the usage texts and the README write them (the flag package accepts
+// both).
+func writeFlags(w io.Writer, fs *flag.FlagSet) {
+	var b strings.Builder
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	io.WriteString(w, flagLine.ReplaceAllString(b.String(), "  --"))
+}
+
+// flagLine is the start of PrintDefaults' line naming a flag.
+var flagLine = regexp.MustCompile(`(?m)^  -`)
+
 // flagErrorText rewrites the flag package's errors so they never repeat a
-// value (which could be a secret put in the wrong place) and explains the
+// value or an unknown flag's text (either could be a secret put in the
+// wrong place) unless it is a near miss of a real flag, and explains the
 // flag this program deliberately lacks.
-func flagErrorText(err error) string {
+func flagErrorText(err error, fs *flag.FlagSet) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		if name == "secret" || name == "-secret" {
+		name = strings.TrimPrefix(name, "-")
+		if name == "secret" {
 			return "there is no --secret flag: a secret on the command line shows in process lists and shell history; set " + secretEnv + " or use --secret-file PATH"
 		}
-		if !nameLike.MatchString(name) {
-			return "unknown flag"
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if hint := typo(name, names, "--"); hint != "" {
+			return "unknown flag" + hint
 		}
-		return "unknown flag -" + name
+		return "unknown flag (not repeated here, in case it is a secret typed in the wrong place)"
 	}
 	if m := invalidValue.FindStringSubmatch(msg); m != nil {
-		return "invalid value for flag -" + m[1]
+		return "invalid value for flag --" + m[1]
 	}
-	if strings.HasPrefix(msg, "flag needs an argument: -") {
-		return msg // names a flag this program defines
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "flag needs an argument: --" + name // a flag this program defines
 	}
 	return "invalid flag syntax" // never repeat what was typed
 }
@@ -137,7 +206,7 @@ var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value ".*" for (?:f
 
 // usageError prints one line for a usage error and returns exitUsage.
 func (e *env) usageError(who, msg string) int {
-	fmt.Fprintf(e.stderr, "%s: %s (see '%s -h')\n", who, msg, who)
+	fmt.Fprintf(e.stderr, "%s: %s (see '%s --help')\n", who, msg, who)
 	return exitUsage
 }
 

@@ -73,7 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		if c, ok := lookupCommand(name); ok {
 			return c.run(e, args[1:])
 		}
-		fmt.Fprintf(stderr, "usersig: unknown command%s; commands: %s (run 'usersig help')\n", quoteIfName(name), commandNames())
+		fmt.Fprintf(stderr, "usersig: unknown command%s; commands: %s (run 'usersig help')\n", typo(name, commandNameList(), ""), commandNames())
 		return exitUsage
 	}
 }
@@ -87,13 +87,15 @@ func lookupCommand(name string) (command, bool) {
 	return command{}, false
 }
 
-func commandNames() string {
+func commandNames() string { return strings.Join(commandNameList(), ", ") }
+
+func commandNameList() []string {
 	cmds := commands()
 	names := make([]string, len(cmds))
 	for i, c := range cmds {
 		names[i] = c.name
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 const mainUsage = `usersig mints, checks and explains user identity signatures: the
@@ -107,7 +109,7 @@ The secret comes from $USERSIG_SECRET or --secret-file PATH ("-" for
 stdin); it is never a flag value and never printed. Exit codes: 0 success
 or valid, 1 invalid or unexplained, 2 usage error.
 
-Run 'usersig COMMAND -h' for a command's flags.
+Run 'usersig COMMAND --help' for a command's flags.
 `
 
 func writeMainUsage(w io.Writer) {
@@ -126,7 +128,7 @@ func runHelp(e *env, args []string) int {
 	if c, ok := lookupCommand(args[0]); ok {
 		return c.run(e, []string{"-h"})
 	}
-	fmt.Fprintf(e.stderr, "usersig help: unknown command%s; commands: %s\n", quoteIfName(args[0]), commandNames())
+	fmt.Fprintf(e.stderr, "usersig help: unknown command%s; commands: %s\n", typo(args[0], commandNameList(), ""), commandNames())
 	return exitUsage
 }
 

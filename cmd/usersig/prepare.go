@@ -13,6 +13,7 @@ import (
 type form struct {
 	name, usage string
 	scheme      bool   // takes --scheme NAME, required
+	anyScheme   bool   // takes --scheme NAME, optional (diagnose)
 	signature   string // --signature's help text; "" for no such flag. Required when present.
 	emptySigOK  bool   // an empty --signature is a text to check, not a missing one
 	identity    bool   // refuse neither --user-id nor --email up front
@@ -64,8 +65,11 @@ func (e *env) prepare(f form, args []string) (*request, int, bool) {
 }
 
 func (r *request) define(f form) {
-	if f.scheme {
+	switch {
+	case f.scheme:
 		r.fs.StringVar(&r.schemeName, "scheme", "", "the preset `NAME` (see 'usersig schemes')")
+	case f.anyScheme:
+		r.fs.StringVar(&r.schemeName, "scheme", "", "the preset `NAME` the signature is meant for (default: any)")
 	}
 	if f.signature != "" {
 		r.fs.StringVar(&r.signature, "signature", "", f.signature)
@@ -78,7 +82,7 @@ func (r *request) define(f form) {
 // check validates the flags, before the secret is read, and returns the
 // usage error's message or "".
 func (r *request) check(f form) string {
-	if f.scheme {
+	if f.scheme || f.anyScheme && flagSet(r.fs, "scheme") {
 		sc, msg := lookupScheme(r.schemeName)
 		if msg != "" {
 			return msg
@@ -118,17 +122,19 @@ func lookupScheme(name string) (usersig.Scheme, string) {
 	}
 	sc, ok := usersig.LookupScheme(name)
 	if !ok {
-		return usersig.Scheme{}, "unknown scheme" + quoteIfName(name) + "; schemes: " + schemeNames()
+		return usersig.Scheme{}, "unknown scheme" + typo(name, schemeNameList(), "") + "; schemes: " + schemeNames()
 	}
 	return sc, ""
 }
 
-func schemeNames() string {
+func schemeNames() string { return strings.Join(schemeNameList(), ", ") }
+
+func schemeNameList() []string {
 	var names []string
 	for _, sc := range usersig.Schemes() {
 		names = append(names, sc.Name)
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // expiryErrorText is an expiry error without the library's prefix.

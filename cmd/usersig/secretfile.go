@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/internal/diagnose"
 )
 
 // secretEnv is the environment variable the secret is read from.
@@ -58,7 +59,19 @@ func (s *secretSource) load(e *env) ([]byte, string) {
 	if len(secret) < usersig.MinSecretLen {
 		fmt.Fprintf(e.stderr, "usersig: warning: the secret is shorter than %d bytes: fine for vendors' known-answer samples, too weak for production\n", usersig.MinSecretLen)
 	}
+	e.warnSecretForm(secret)
 	return secret, ""
+}
+
+// warnSecretForm warns on stderr about a secret that begins or ends with
+// whitespace (usersig.SecretForm.Check): a newline from a file with two of
+// them or from $(...) of a CRLF file, a pasted space. It is used as given,
+// as the vendor would use it, so the warning is all that tells the user
+// every signature made with it differs from the backend's.
+func (e *env) warnSecretForm(secret []byte) {
+	if where := diagnose.SecretWhitespace(secret); where != "" {
+		fmt.Fprintf(e.stderr, "usersig: warning: the secret %s: it is used as given, and no vendor's secret has that (a file or variable that kept a newline, a pasted space?)\n", where)
+	}
 }
 
 // readKeyFile reads a secret or key from path ("-" for stdin) with

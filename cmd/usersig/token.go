@@ -85,7 +85,7 @@ func runToken(e *env, args []string) int {
 	if profile == "" || !ok {
 		what := "--profile is required"
 		if profile != "" {
-			what = "unknown profile" + quoteIfName(profile)
+			what = "unknown profile" + typo(profile, usertoken.ProfileNames(), "")
 		}
 		return e.usageError(fs.Name(), what+"; profiles: "+strings.Join(usertoken.ProfileNames(), ", "))
 	}
@@ -118,6 +118,9 @@ func runToken(e *env, args []string) int {
 	if msg != "" {
 		return e.usageError(fs.Name(), msg)
 	}
+	if p.Algorithm() == "HS256" { // a shared secret, used as given; a PEM key is parsed
+		e.warnSecretForm(key)
+	}
 	issuer, err := usertoken.NewIssuer(p, key, usertoken.WithClock(e.now), usertoken.WithTTL(ttl))
 	if err != nil {
 		return e.usageError(fs.Name(), err.Error())
@@ -144,7 +147,8 @@ upload it to the vendor's console, or give it to a verifier). DIR is
 created (mode 0700) if missing; existing files are never overwritten.
 Prints the two paths.
 
-Exit codes: 0 written; 1 cannot write; 2 usage error.
+Exit codes: 0 written; 1 cannot write; 2 usage error (including a DIR that
+already holds private.pem or public.pem).
 `
 
 func runKeygen(e *env, args []string) int {
@@ -168,8 +172,8 @@ func runKeygen(e *env, args []string) int {
 	privPath, pubPath := filepath.Join(out, "private.pem"), filepath.Join(out, "public.pem")
 	for _, p := range []string{privPath, pubPath} {
 		if _, err := os.Lstat(p); err == nil {
-			fmt.Fprintf(e.stderr, "%s: %s exists: keygen never overwrites a key\n", fs.Name(), p)
-			return exitInvalid
+			// A usage error: the command as typed can never succeed.
+			return e.usageError(fs.Name(), p+" exists: keygen never overwrites a key; choose another --out")
 		}
 	}
 	if err := os.MkdirAll(out, 0o700); err != nil {

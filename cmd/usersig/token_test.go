@@ -28,7 +28,9 @@ func TestKeygenAndToken(t *testing.T) {
 
 	// Never overwrites.
 	r = cli(t, "", "keygen", "--out", dir)
-	assert.Equal(t, exitInvalid, r.code, "cannot write: the key exists")
+	assert.Equal(t, exitUsage, r.code, "the key exists: a usage error, as the README's table says")
+	oneLine(t, r.stderr)
+	assert.Contains(t, r.stderr, "exists: keygen never overwrites a key")
 	after, err := os.ReadFile(priv)
 	require.NoError(t, err)
 	assert.Equal(t, privPEM, after)
@@ -134,7 +136,8 @@ func TestTokenUsage(t *testing.T) {
 		want string
 	}{
 		{"no profile", []string{"token", "--user-id", "u", "--key-file", p}, "--profile is required"},
-		{"unknown profile", []string{"token", "--profile", "nope", "--user-id", "u", "--key-file", p}, `unknown profile "nope"`},
+		{"unknown profile", []string{"token", "--profile", "nope", "--user-id", "u", "--key-file", p}, `unknown profile; profiles: braze`},
+		{"mistyped profile", []string{"token", "--profile", "knok", "--user-id", "u", "--key-file", p}, `unknown profile "knok" (did you mean "knock"?)`},
 		{"engagespot without api key", []string{"token", "--profile", "engagespot", "--user-id", "u", "--key-file", p}, "needs --api-key"},
 		{"kid on intercom", []string{"token", "--profile", "intercom", "--kid", "k", "--user-id", "u", "--key-file", p}, "takes no --kid"},
 		{"api key on talkjs", []string{"token", "--profile", "talkjs", "--app-id", "a", "--api-key", "k", "--user-id", "u", "--key-file", p}, "--api-key applies to engagespot and magicbell only"},

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/usersig/usersig"
 )
@@ -18,8 +19,9 @@ and an expiry at or before the current time is refused.
 Prints "valid" on stdout and exits 0, or prints the reason on stderr and
 exits 1: a malformed signature (which rule of the scheme's encoding it
 breaks), an invalid one (well-formed, but not the MAC of this identity under
-this secret: run 'usersig diagnose' with the same flags), or an expired
-identity. With --json, prints {"valid","result","reason"} on stdout instead.
+this secret), or an expired identity. For a malformed or invalid signature
+the message ends with the exact 'usersig diagnose --scheme NAME ...' command
+to run to find out why. With --json, prints {"valid","result","reason"} on stdout instead.
 
 Exit codes: 0 valid; 1 malformed, invalid or expired; 2 usage error.
 `
@@ -72,9 +74,9 @@ func (e *env) verdict(r *request, err error) (verifyOutput, int, bool) {
 	case err == nil:
 		return verifyOutput{Valid: true, Result: "valid"}, exitOK, true
 	case errors.As(err, &fe):
-		return verifyOutput{Result: "malformed", Reason: fmt.Sprintf("malformed signature: scheme %s wants %s (%d characters), and this text %s", sc.Name, fe.Encoding, fe.Encoding.EncodedLen(), fe.Reason)}, exitInvalid, true
+		return verifyOutput{Result: "malformed", Reason: fmt.Sprintf("malformed signature: scheme %s wants %s (%d characters), and this text %s; to find out why, run: %s", sc.Name, fe.Encoding, fe.Encoding.EncodedLen(), fe.Reason, diagnoseCommand(r))}, exitInvalid, true
 	case errors.Is(err, usersig.ErrInvalidSignature):
-		return verifyOutput{Result: "invalid", Reason: fmt.Sprintf("invalid signature: well-formed, but not the %s signature (%s, as %s) of this identity under this secret; run 'usersig diagnose' with the same flags to find out why", sc.Name, sc.Describe(), sc.Encoding)}, exitInvalid, true
+		return verifyOutput{Result: "invalid", Reason: fmt.Sprintf("invalid signature: well-formed, but not the %s signature (%s, as %s) of this identity under this secret; to find out why, run: %s", sc.Name, sc.Describe(), sc.Encoding, diagnoseCommand(r))}, exitInvalid, true
 	case errors.Is(err, usersig.ErrExpired):
 		return verifyOutput{Result: "expired", Reason: fmt.Sprintf("expired: the identity expired at %s (now %s)", r.id.expires, e.now().UTC().Format("2006-01-02T15:04:05Z"))}, exitInvalid, true
 	case errors.Is(err, usersig.ErrMissingIdentity):
@@ -84,4 +86,54 @@ func (e *env) verdict(r *request, err error) (verifyOutput, int, bool) {
 	}
 	fmt.Fprintf(e.stderr, "%s: %v\n", r.fs.Name(), err)
 	return verifyOutput{}, exitInvalid, false
+}
+
+// diagnoseCommand is the diagnose command line for the same scheme,
+// identity, signature and secret file as r, quoted for a POSIX shell, so
+// verify's hint is a command to paste, not an instruction to rebuild one.
+// A secret from $USERSIG_SECRET needs no flag; one from a file is named by
+// its path (which opened, so it is a path, not a secret typed in its
+// place); "-" means stdin again.
+func diagnoseCommand(r *request) string {
+	args := []string{"usersig", "diagnose", "--scheme", r.sc.Name}
+	for _, f := range []struct{ flag, value string }{
+		{"--user-id", r.id.userID}, {"--email", r.id.email}, {"--expires", r.id.expires},
+	} {
+		if f.value != "" {
+			args = append(args, f.flag, shellQuote(f.value))
+		}
+	}
+	args = append(args, "--signature", shellQuote(r.signature))
+	if r.src.set {
+		args = append(args, "--secret-file", shellQuote(r.src.path))
+	}
+	return strings.Join(args, " ")
+}
+
+// shellQuote quotes s for a POSIX shell: as is when it holds only
+// characters no shell treats specially, else in single quotes, with a
+// control character (a newline, say) written as $'\n' so the command stays
+// on one line (bash, zsh and ksh read $'...').
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-") == "" {
+		return s
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) < 0 {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' || c == '\'':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c == 0x7f:
+			fmt.Fprintf(&b, "\\x%02x", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -173,11 +175,11 @@ func TestVerifyUsage(t *testing.T) {
 	}{
 		{"no signature", secret, []string{"verify", "--scheme", "intercom", "--user-id", "u"}, "--signature is required"},
 		{"no scheme", secret, []string{"verify", "--signature", sig, "--user-id", "u"}, "--scheme is required"},
-		{"unknown scheme", secret, []string{"verify", "--scheme", "nope", "--signature", sig, "--user-id", "u"}, `unknown scheme "nope"; schemes: engagespot, proficient`},
+		{"unknown scheme", secret, []string{"verify", "--scheme", "nope", "--signature", sig, "--user-id", "u"}, `unknown scheme; schemes: engagespot, proficient`},
 		{"no secret", "", []string{"verify", "--scheme", "intercom", "--signature", sig, "--user-id", "u"}, "no secret"},
 		{"bad expiry", secret, []string{"verify", "--scheme", "productfruits", "--signature", sig, "--user-id", "u", "--expires", "tomorrow"}, "--expires"},
 		{"no identity", secret, []string{"verify", "--scheme", "crisp", "--signature", sig, "--user-id", "u"}, "give --email"},
-		{"unknown flag", secret, []string{"verify", "--scheme", "intercom", "--signature", sig, "--user", "u"}, "unknown flag -user"},
+		{"unknown flag", secret, []string{"verify", "--scheme", "intercom", "--signature", sig, "--user", "u"}, `unknown flag "--user" (did you mean "--user-id"?)`},
 		{"positional", secret, []string{"verify", "--scheme", "intercom", "--signature", sig, "u"}, "unexpected argument"},
 	} {
 		r := cli(t, tc.secret, tc.args...)
@@ -193,4 +195,107 @@ func TestVerifyJSONValid(t *testing.T) {
 	r := cli(t, "secret", append(verifyArgs(ka.scheme, ka.vector(), ka.signature), "--json")...)
 	require.Equal(t, exitOK, r.code)
 	assert.JSONEq(t, `{"valid":true,"result":"valid"}`, r.stdout)
+}
+
+// shellWords splits a command line as a POSIX shell (with bash's $'...')
+// would, for the quoting shellQuote writes: bare words, \x, '...', and
+// $'...' with \\, \' and \xHH.
+func shellWords(t *testing.T, line string) []string {
+	t.Helper()
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == ' ':
+			if inWord {
+				words, inWord = append(words, cur.String()), false
+				cur.Reset()
+			}
+		case c == '\\':
+			i++
+			cur.WriteByte(line[i])
+			inWord = true
+		case c == '\'':
+			end := strings.IndexByte(line[i+1:], '\'')
+			require.GreaterOrEqual(t, end, 0, "unclosed quote in %q", line)
+			cur.WriteString(line[i+1 : i+1+end])
+			i, inWord = i+1+end, true
+		case c == '$' && i+1 < len(line) && line[i+1] == '\'':
+			for i += 2; line[i] != '\''; i++ {
+				if line[i] != '\\' {
+					cur.WriteByte(line[i])
+					continue
+				}
+				i++
+				if line[i] == 'x' {
+					b, err := hex.DecodeString(line[i+1 : i+3])
+					require.NoError(t, err)
+					cur.Write(b)
+					i += 2
+				} else {
+					cur.WriteByte(line[i])
+				}
+			}
+			inWord = true
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// verify's hint is a command that works: pasted as printed, with the same
+// secret, it runs diagnose for the scheme, and diagnose explains the
+// signature.
+func TestVerifyHintRuns(t *testing.T) {
+	ka := knownAnswers[0] // intercom, "Message", key "secret"
+	mac, err := hex.DecodeString(ka.signature)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "my secret's file")
+	require.NoError(t, os.WriteFile(secretFile, []byte("secret\n"), 0o600))
+	b64 := base64.StdEncoding.EncodeToString(mac)
+
+	for _, tc := range []struct {
+		name   string
+		inv    invocation
+		result string // verify's result
+		answer string // diagnose's first line
+	}{
+		{"invalid: the user id's case", invocation{secret: "secret", args: []string{"verify", "--scheme", "intercom", "--user-id", "message", "--signature", ka.signature}},
+			"invalid", "Not valid for scheme intercom, because of 1 mistake: user id in another case."},
+		{"malformed: base64 for a hex scheme", invocation{secret: "secret", args: []string{"verify", "--scheme", "intercom", "--user-id", "Message", "--signature", b64}},
+			"malformed", "Not valid for scheme intercom, because of 1 mistake: base64 instead of hex."},
+		{"malformed: a newline, a secret file with a quote in its path", invocation{args: []string{"verify", "--scheme", "Intercom", "--user-id", "Message", "--signature", ka.signature + "\n", "--secret-file", secretFile}},
+			"malformed", "Not valid for scheme intercom, because of 1 mistake: surrounding whitespace."},
+		{"invalid: another MAC, secret on stdin, quotes in the id", invocation{stdin: "secret", args: []string{"verify", "--scheme", "intercom", "--user-id", `it's "me"`, "--signature", tamper(ka.signature), "--secret-file", "-"}},
+			"invalid", "Not valid for scheme intercom, and no common mistake explains it:"},
+	} {
+		r := tc.inv.run(t)
+		require.Equal(t, exitInvalid, r.code, tc.name)
+		lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+		for _, l := range lines[:len(lines)-1] {
+			assert.True(t, strings.HasPrefix(l, "usersig: warning: "), "%s: %q", tc.name, l)
+		}
+		_, cmd, ok := strings.Cut(lines[len(lines)-1], "; to find out why, run: ")
+		require.True(t, ok, "%s: %s", tc.name, r.stderr)
+		assert.Contains(t, r.stderr, "verify: "+tc.result+" signature", tc.name)
+		words := shellWords(t, cmd)
+		require.Equal(t, []string{"usersig", "diagnose", "--scheme", "intercom"}, words[:4], tc.name)
+
+		d := invocation{args: words[1:], secret: tc.inv.secret, stdin: tc.inv.stdin}.run(t)
+		assert.NotEqual(t, exitUsage, d.code, "%s: the hint is not a valid command: %s", tc.name, d.stderr)
+		assert.True(t, strings.HasPrefix(d.stdout, tc.answer+"\n"), "%s: %s", tc.name, d.stdout)
+
+		// The JSON form carries the same hint.
+		j := invocation{args: append(append([]string{}, tc.inv.args...), "--json"), secret: tc.inv.secret, stdin: tc.inv.stdin}.run(t)
+		var out verifyOutput
+		require.NoError(t, json.Unmarshal([]byte(j.stdout), &out), tc.name)
+		assert.Contains(t, out.Reason, "; to find out why, run: "+cmd, tc.name)
+	}
 }

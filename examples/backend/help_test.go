@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,4 +18,13 @@ func TestHelpFlag(t *testing.T) {
 		assert.Contains(t, stderr.String(), "-addr", arg)
 		assert.NotContains(t, stdout.String(), "listening on", arg)
 	}
+}
+
+// The server sets every timeout, not only ReadHeaderTimeout.
+func TestServerTimeouts(t *testing.T) {
+	srv := httpServer(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	assert.Positive(t, srv.ReadHeaderTimeout)
+	assert.Positive(t, srv.ReadTimeout)
+	assert.Positive(t, srv.WriteTimeout)
+	assert.Positive(t, srv.IdleTimeout)
 }

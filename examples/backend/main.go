@@ -83,12 +83,7 @@ Open %[1]s/ in a browser, or with curl:
 The HMAC secret was generated at startup and is not shown. Ctrl-C stops.
 `, base)
 
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := httpServer(handler, logger)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -103,4 +98,20 @@ The HMAC secret was generated at startup and is not shown. Ctrl-C stops.
 		return nil
 	}
 	return err
+}
+
+// httpServer is the demo's http.Server with every timeout set, as a server
+// facing the internet needs: without ReadTimeout and WriteTimeout a client
+// that sends or reads a byte a minute holds a connection (and a goroutine)
+// forever, and without IdleTimeout so does an idle keep-alive.
+func httpServer(handler http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }

@@ -92,12 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "The tenants' secrets were generated at startup and are not shown. Ctrl-C stops.")
 
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := httpServer(handler, logger)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -112,4 +107,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	return err
+}
+
+// httpServer is the demo's http.Server with every timeout set, as a server
+// facing the internet needs: without ReadTimeout and WriteTimeout a client
+// that sends or reads a byte a minute holds a connection (and a goroutine)
+// forever, and without IdleTimeout so does an idle keep-alive.
+func httpServer(handler http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }

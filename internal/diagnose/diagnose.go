@@ -10,6 +10,7 @@
 package diagnose
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -26,11 +27,16 @@ type Input struct {
 	Expires string
 	// Signature is the text that does not verify, exactly as received.
 	Signature string
+	// Scheme is the preset the signature is meant for, in any case; "" for
+	// any. With one, Run answers for it first (Report.Asked).
+	Scheme string
 }
 
 // A Report is the outcome of Run, in the shape 'usersig diagnose --json'
 // prints.
 type Report struct {
+	// Asked is the answer for Input.Scheme, or nil without one.
+	Asked *Verdict `json:"asked,omitempty"`
 	// Matches holds, per scheme that explains the signature, the
 	// explanation with the fewest mistakes, most likely first. Never nil.
 	// When the signature is valid for a scheme, it holds only the schemes
@@ -71,28 +77,52 @@ const maxSignature = 512
 // and one more. The work is bounded by the tables' sizes, with one HMAC per
 // distinct (key, message).
 //
+// With in.Scheme it also answers for that scheme alone (Report.Asked):
+// valid, the fewest mistakes that explain the signature under it, or what
+// the secret, the text and the MAC show when nothing does.
+//
 // It fails, wrapping usersig.ErrMissingIdentity, when in has neither a user
-// id nor an email, and with usersig.ParseExpiry's error for an unreadable
-// expiry text.
+// id nor an email, with usersig.ParseExpiry's error for an unreadable
+// expiry text, and with ErrUnknownScheme for an in.Scheme no preset has.
 func Run(in Input, secret []byte) (Report, error) {
 	msg, err := newMessage(in)
 	if err != nil {
 		return Report{}, err
 	}
+	targets := presetTargets()
+	var asked *target
+	if in.Scheme != "" {
+		t, ok := askedTarget(targets, in.Scheme)
+		if !ok {
+			return Report{}, ErrUnknownScheme
+		}
+		asked = &t
+	}
 	if len(in.Signature) > maxSignature {
-		return unexplained("Nothing explains this signature: it is " + strconv.Itoa(len(in.Signature)) + " characters long, far longer than any form of an HMAC-SHA256. Check what is being sent."), nil
+		rep := unexplained("Nothing explains this signature: it is " + strconv.Itoa(len(in.Signature)) + " characters long, far longer than any form of an HMAC-SHA256. Check what is being sent.")
+		if asked != nil {
+			rep.Asked = &Verdict{Scheme: asked.sc.Name, Vendor: asked.sc.Vendor, Mistakes: []string{}, headline: fmt.Sprintf("Not valid for scheme %s, and no common mistake explains it:", asked.sc.Name), detail: rep.Explanation}
+			rep.Asked.Explanation = rep.Asked.headline + " " + rep.Asked.detail
+		}
+		return rep, nil
 	}
 	s := newSearch(secret, msg, in.Signature)
-	targets := presetTargets()
+	var rep Report
 	if valid := s.validFor(targets); len(valid) > 0 {
-		return Report{Matches: valid}, nil
+		rep = Report{Matches: valid, Notes: s.otherEncodings(targets, valid)}
+	} else if matches := s.explain(targets); len(matches) > 0 {
+		rep = Report{Matches: fewest(matches)}
+	} else {
+		rep = unexplained(noMatchExplanation(in.Signature))
 	}
-	matches := s.explain(targets)
-	if len(matches) == 0 {
-		return unexplained(noMatchExplanation(in.Signature)), nil
+	if asked != nil {
+		rep.Asked = s.verdict(*asked, in, secret)
 	}
-	return Report{Matches: fewest(matches)}, nil
+	return rep, nil
 }
+
+// ErrUnknownScheme: Input.Scheme names no preset.
+var ErrUnknownScheme = errors.New("diagnose: unknown scheme")
 
 func newMessage(in Input) (message, error) {
 	if in.UserID == "" && in.Email == "" {

@@ -178,7 +178,9 @@ func TestWriteTextValid(t *testing.T) {
 	rep.WriteText(&b)
 	assert.True(t, strings.HasPrefix(b.String(), "The signature is valid for scheme intercom (also "), b.String())
 	assert.NotContains(t, b.String(), "mistake")
-	assert.Equal(t, 1, strings.Count(b.String(), "\n"), "one paragraph: %q", b.String())
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	require.Len(t, lines, 2, "one paragraph and the encoding note: %q", b.String())
+	assert.Equal(t, "Note: Written as base64, the same HMAC is valid for engagespot, proficient, helpshift, helpshift-full-privacy, productfruits, magicbell: if the signature is meant for one of those, it is in the wrong encoding (add --scheme NAME to check one).", lines[1])
 }
 
 // Intercom's published sample: HMAC-SHA256("secret", "Message") in hex.
@@ -193,6 +195,78 @@ func TestExpiryLeftOutIsNotAForm(t *testing.T) {
 		for _, r := range newSearch(nil, msg, "").messagesFor(tg) {
 			if strings.HasPrefix(messageMistakes[r.row].name, "expiry") {
 				assert.True(t, signs, "%s: %s", tg.sc.Name, messageMistakes[r.row].name)
+			}
+		}
+	}
+}
+
+// With a scheme asked about, every vector is valid for its own preset, and
+// for every other preset the answer is one of the three forms; the search
+// under the asked scheme agrees with explainUnder.
+func TestRunAsked(t *testing.T) {
+	files := loadVectors(t)
+	for _, name := range sortedNames(files) {
+		f := files[name]
+		v := f.Vectors[0]
+		rep, err := Run(Input{UserID: v.UserID, Email: v.Email, Expires: v.Expires, Signature: v.Signature, Scheme: strings.ToUpper(f.Preset)}, []byte(v.Secret))
+		require.NoError(t, err)
+		require.NotNil(t, rep.Asked, name)
+		assert.Equal(t, f.Preset, rep.Asked.Scheme)
+		assert.True(t, rep.Asked.Valid, "%s: %+v", name, rep.Asked)
+		assert.True(t, rep.Asked.Explained)
+		assert.Equal(t, v.Message, rep.Asked.SignedText, name)
+		assert.True(t, strings.HasPrefix(rep.Asked.Explanation, "Valid for scheme "+f.Preset+": "), rep.Asked.Explanation)
+
+		// Every other preset, with one search as Run makes it (Run itself
+		// for each would search every preset again each time).
+		in := inputOf(v, v.Signature)
+		msg, err := newMessage(in)
+		require.NoError(t, err)
+		s := newSearch([]byte(v.Secret), msg, in.Signature)
+		for _, tg := range presetTargets() {
+			a := s.verdict(tg, in, []byte(v.Secret))
+			m, explained := explainUnder(t, in, []byte(v.Secret), tg)
+			assert.Equal(t, explained, a.Explained, "%s under %s", name, tg.sc.Name)
+			switch {
+			case a.Valid:
+				assert.True(t, strings.HasPrefix(a.Explanation, "Valid for scheme "+tg.sc.Name+": "), a.Explanation)
+			case a.Explained:
+				assert.Equal(t, m.Mistakes, a.Mistakes, "%s under %s", name, tg.sc.Name)
+				assert.True(t, strings.HasPrefix(a.Explanation, "Not valid for scheme "+tg.sc.Name+", because of "), a.Explanation)
+			default:
+				assert.Empty(t, a.Mistakes)
+				assert.True(t, strings.HasPrefix(a.Explanation, "Not valid for scheme "+tg.sc.Name+", and no common mistake explains it: "), a.Explanation)
+			}
+		}
+	}
+	_, err := Run(Input{UserID: "u", Signature: "x", Scheme: "nope"}, []byte("secret"))
+	assert.ErrorIs(t, err, ErrUnknownScheme)
+	assert.NotContains(t, err.Error(), "nope")
+
+	long, err := Run(Input{UserID: "u", Signature: strings.Repeat("a", maxSignature+1), Scheme: "intercom"}, []byte("secret"))
+	require.NoError(t, err)
+	require.NotNil(t, long.Asked)
+	assert.False(t, long.Asked.Explained)
+	assert.Contains(t, long.Asked.Explanation, "far longer than any form")
+}
+
+// The asked scheme's answer never shows the secret either.
+func TestAskedHasNoSecret(t *testing.T) {
+	const secret = "Zq7-distinctive-SECRET-value-9f3b2c1d8e7a6b5c4d3e2f1a0b9c8d7e"
+	for _, s := range []string{secret, secret + "\n", " " + secret} {
+		for _, sc := range []string{"intercom", "engagespot", "pylon", "productfruits"} {
+			for _, sig := range []string{strings.Repeat("a", 64), strings.Repeat("A", 30), "%%%", secret} {
+				rep, err := Run(Input{UserID: "u-1", Expires: "2030-01-01T00:00:00.000Z", Signature: sig, Scheme: sc}, []byte(s))
+				require.NoError(t, err)
+				b, err := json.Marshal(rep)
+				require.NoError(t, err)
+				var text strings.Builder
+				rep.WriteText(&text)
+				for _, out := range []string{string(b), text.String()} {
+					if sig != secret {
+						assert.NotContains(t, out, secret[3:24], "%s %q", sc, sig)
+					}
+				}
 			}
 		}
 	}

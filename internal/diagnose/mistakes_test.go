@@ -187,3 +187,70 @@ func TestSecretNotHexDecoded(t *testing.T) {
 	_, ok = explainUnder(t, Input{Email: email, Signature: asText.Signature}, []byte("not hex at all!!"), tg)
 	assert.False(t, ok)
 }
+
+// Letter case, in both directions, of the user id and the email; and a
+// signature cut short. The vendor-computed vectors serve where a vendor's
+// code signed the other case; the standard library applies the mistake
+// elsewhere.
+func TestCaseAndTruncation(t *testing.T) {
+	files := loadVectors(t)
+	uuid := vectorOf(t, files, "intercom", "uuid-id")        // lower-case UUID
+	ascii := vectorOf(t, files, "engagespot", "ascii-id")    // user_8f3a2c
+	upper := vectorOf(t, files, "crisp", "email-only-upper") // SUPPORT@EXAMPLE.ORG
+	both := vectorOf(t, files, "crisp", "both-email-as-id")  // email Jane@Example.com
+	crisp := vectorOf(t, files, "crisp", "email-only")       // jane@example.com
+	intercom := vectorOf(t, files, "intercom", "ascii-id")
+	engage := vectorOf(t, files, "engagespot", "uuid-id")
+	require.Equal(t, "Jane@Example.com", both.Email)
+
+	for _, tc := range []struct {
+		name     string
+		in       Input
+		secret   string
+		scheme   string
+		mistakes []string
+	}{
+		// The backend signed the id in one case, the widget got another.
+		{"id upper-cased on the way", Input{UserID: strings.ToUpper(uuid.UserID), Signature: uuid.Signature}, uuid.Secret, "intercom", []string{"user id in another case"}},
+		{"id upper-cased, base64 scheme", Input{UserID: strings.ToUpper(ascii.UserID), Signature: ascii.Signature}, ascii.Secret, "engagespot", []string{"user id in another case"}},
+		{"id lower-cased on the way", Input{UserID: uuid.UserID, Signature: hmacHex([]byte(uuid.Secret), strings.ToUpper(uuid.UserID))}, uuid.Secret, "intercom", []string{"user id in another case"}},
+
+		// The email: the backend lower-cased it (given mixed case), or the
+		// client did (given lower case).
+		{"email lower-cased by the backend", Input{Email: "Jane@Example.COM", Signature: crisp.Signature}, crisp.Secret, "crisp", []string{"email lower-cased"}},
+		{"email lower-cased by the client: upper", Input{Email: strings.ToLower(upper.Email), Signature: upper.Signature}, upper.Secret, "crisp", []string{"email lower-cased by the client"}},
+		{"email lower-cased by the client: capitalised", Input{Email: strings.ToLower(both.Email), Signature: hmacHex([]byte(both.Secret), both.Email)}, both.Secret, "crisp", []string{"email lower-cased by the client"}},
+
+		// Cut short, in hex and in base64.
+		{"hex truncated", inputOf(intercom, intercom.Signature[:40]), intercom.Secret, "intercom", []string{"truncated"}},
+		{"base64 truncated", inputOf(engage, engage.Signature[:32]), engage.Secret, "engagespot", []string{"truncated"}},
+		{"truncated and upper-cased id", Input{UserID: strings.ToUpper(uuid.UserID), Signature: uuid.Signature[:16]}, uuid.Secret, "intercom", []string{"user id in another case", "truncated"}},
+		// Lost '=' is the padding row, not "truncated".
+		{"padding is not truncation", inputOf(engage, strings.TrimRight(engage.Signature, "=")), engage.Secret, "engagespot", []string{"missing '=' padding"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assertExplained(t, tc.in, tc.secret, tc.scheme, tc.mistakes...)
+		})
+	}
+
+	// A prefix too short to tell from chance is not called truncated.
+	_, ok := explainUnder(t, inputOf(intercom, intercom.Signature[:minTruncated-1]), []byte(intercom.Secret), targetOf(t, "intercom"))
+	assert.False(t, ok)
+}
+
+// A signature of the wrong length that nothing explains is called what its
+// length says, not "usually a different secret".
+func TestUnexplainedTruncated(t *testing.T) {
+	files := loadVectors(t)
+	v := vectorOf(t, files, "intercom", "ascii-id")
+	for _, sig := range []string{v.Signature[:38], v.Signature[:48]} {
+		rep, err := Run(inputOf(v, sig), []byte(v.Secret+"-other"))
+		require.NoError(t, err)
+		assert.Empty(t, rep.Matches)
+		assert.Contains(t, rep.Explanation, "It is truncated: it decodes from hex to")
+		assert.NotContains(t, rep.Explanation, "usually")
+	}
+	rep, err := Run(inputOf(v, v.Signature), []byte(v.Secret+"-other"))
+	require.NoError(t, err)
+	assert.Contains(t, rep.Explanation, "This usually means it was made with a different secret", "a full, well-formed HMAC does")
+}

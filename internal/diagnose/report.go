@@ -9,15 +9,23 @@ import (
 	"github.com/usersig/usersig"
 )
 
-// WriteText writes r as 'usersig diagnose' prints it: one paragraph per
-// group of schemes explained by the same mistakes over the same signed
-// text, in the order of r.Matches, then the notes; or the explanation when
-// nothing matches.
+// WriteText writes r as 'usersig diagnose' prints it: the answer for the
+// scheme asked about, if any; then one paragraph per group of schemes
+// explained by the same mistakes over the same signed text, in the order of
+// r.Matches (under "Other schemes:" after an answer); or the explanation
+// when nothing matches; then the notes.
 func (r Report) WriteText(w io.Writer) {
-	if len(r.Matches) == 0 {
+	matches := r.Matches
+	if a := r.Asked; a != nil {
+		a.write(w)
+		matches = others(matches, a)
+		if len(matches) > 0 {
+			fmt.Fprintln(w, "\nOther schemes:")
+		}
+	} else if len(matches) == 0 {
 		fmt.Fprintln(w, r.Explanation)
 	}
-	for i, g := range groups(r.Matches) {
+	for i, g := range groups(matches) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
@@ -26,6 +34,31 @@ func (r Report) WriteText(w io.Writer) {
 	for _, n := range r.Notes {
 		fmt.Fprintln(w, "Note: "+n)
 	}
+}
+
+// write prints the verdict: its headline, then its detail indented.
+func (v *Verdict) write(w io.Writer) {
+	if v.headline == "" { // a Report read back from JSON
+		fmt.Fprintln(w, v.Explanation)
+		return
+	}
+	fmt.Fprintln(w, v.headline)
+	if v.detail != "" {
+		fmt.Fprintf(w, "  %s\n", v.detail)
+	}
+}
+
+// others is matches less the asked scheme's and, when it is explained,
+// those needing more mistakes than it: beside an answer, a worse fit of
+// another scheme is noise (the JSON report keeps every match).
+func others(matches []Match, asked *Verdict) []Match {
+	var out []Match
+	for _, m := range matches {
+		if m.Scheme != asked.Scheme && (!asked.Explained || len(m.Mistakes) <= len(asked.Mistakes)) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // A group is the schemes one explanation fits: the first match and the

@@ -131,12 +131,22 @@ func (s *search) bestFor(t target) (best combo, signed string, found bool) {
 	for _, m := range s.messagesFor(t) {
 		for _, k := range keys {
 			mac := s.mac(k.key, m.text)
-			for _, r := range renderings(mac, t.sc.Encoding) {
+			rs := renderings(mac, t.sc.Encoding)
+			for _, r := range rs {
 				tr, ok := s.cands[r.text]
 				if !ok {
 					continue
 				}
 				c := combo{key: k.row, msg: m.row, text: r.row, transport: tr}
+				if !found || c.better(best) {
+					best, signed, found = c, m.text, true
+				}
+			}
+			for cand, tr := range s.cands {
+				if !truncated(rs[0].text, cand) {
+					continue
+				}
+				c := combo{key: k.row, msg: m.row, text: truncatedRow, transport: tr}
 				if !found || c.better(best) {
 					best, signed, found = c, m.text, true
 				}
@@ -170,16 +180,15 @@ func (s *search) messagesFor(t target) []row {
 	var out []row
 	seen := make(map[string]bool)
 	for i, mm := range messageMistakes {
-		rule, m, ok := mm.signed(t, s.msg)
-		if !ok {
-			continue
+		rule, ms := mm.signed(t, s.msg)
+		for _, m := range ms {
+			text, ok := compose(rule, m)
+			if !ok || seen[text] {
+				continue
+			}
+			seen[text] = true
+			out = append(out, row{row: i, text: text})
 		}
-		text, ok := compose(rule, m)
-		if !ok || seen[text] {
-			continue
-		}
-		seen[text] = true
-		out = append(out, row{row: i, text: text})
 	}
 	return out
 }
@@ -190,7 +199,7 @@ func renderings(mac []byte, enc usersig.Encoding) []row {
 	want := textMistakes[0].render(mac, enc)
 	out := []row{{row: 0, text: want}}
 	for i, tm := range textMistakes[1:] {
-		if !tm.appliesTo(enc) {
+		if tm.render == nil || !tm.appliesTo(enc) {
 			continue
 		}
 		if text := tm.render(mac, enc); text != "" && text != want {

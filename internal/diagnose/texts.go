@@ -13,7 +13,8 @@ import (
 // A textMistake is a way the signature's text differs from the scheme's
 // canonical text of the right MAC: render writes the MAC as the mistaken
 // text ("" when it does not apply). It applies to schemes whose encoding is
-// in from (all when nil).
+// in from (all when nil). A row with no render is matched by the search
+// itself (truncatedRow).
 type textMistake struct {
 	name, explanation string
 	from              []usersig.Encoding
@@ -47,6 +48,20 @@ var textMistakes = []textMistake{
 	{"hex without zero padding", "The signature is hand-rolled hex that drops each byte's leading zero (0x0a written as \"a\"): format each byte with two digits (%02x), or use the platform's hex encoder.", hexEncoding, unpaddedHex},
 	{"hex as a number", "The signature is the right HMAC as hex with its leading zeros dropped, as a big-integer conversion writes it (Java's new BigInteger(1, mac).toString(16)): pad it to 64 digits.", hexEncoding, hexNumber},
 	{"hex with hyphens", "The signature is .NET's BitConverter.ToString(mac): upper-case hex pairs joined by hyphens. Use Convert.ToHexString(mac).ToLowerInvariant() for hex or Convert.ToBase64String(mac) for base64.", nil, bitConverter},
+	truncatedRow: {"truncated", "The signature is the beginning of the right HMAC's text, cut short: a database column, form field or variable too small for it, or a copy that lost its end. Store and send the whole text (64 characters of hex, 44 of base64, 43 of base64url).", nil, nil},
+}
+
+// truncatedRow is the text row of a signature that is a proper prefix of
+// the scheme's canonical text of the right MAC, at least minTruncated
+// characters long (shorter prefixes could match by chance).
+const (
+	truncatedRow = 14
+	minTruncated = 8
+)
+
+// truncated reports whether cand is the canonical text cut short.
+func truncated(canonical, cand string) bool {
+	return len(cand) >= minTruncated && len(cand) < len(canonical) && strings.HasPrefix(canonical, cand)
 }
 
 // canonical is the scheme's own text of mac, written by the core.

@@ -26,6 +26,8 @@ type Signer struct {
 	keys     func() *keyring // nil only in a zero Signer
 	// expiryRequired: see WithExpiryRequired.
 	expiryRequired bool
+	// freshness: see WithFreshness; set for UserIDTimestamp only.
+	freshness time.Duration
 }
 
 // New returns a Signer for scheme keyed with secret. The secret is used as
@@ -61,6 +63,10 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 	if cfg.expiryRequired && !signsExpiry(scheme) {
 		return nil, fmt.Errorf("%w: WithExpiryRequired, but scheme %q does not sign the expiry, so the option could not bind one", errInvalidOption, scheme.Name)
 	}
+	rule, _ := scheme.Composer.(MessageRule)
+	if err := cfg.fitFreshness(scheme.Name, rule); err != nil {
+		return nil, err
+	}
 	secrets := append([][]byte{append([]byte(nil), secret...)}, cfg.previous...)
 	for i := range secrets {
 		if err := keySecret(scheme.SecretEncoding, &secrets[i], cfg.allowShortSecrets); err != nil {
@@ -74,7 +80,6 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	rule, _ := scheme.Composer.(MessageRule)
 	return &Signer{
 		scheme:   scheme,
 		rule:     rule,
@@ -84,6 +89,7 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 		keys:     func() *keyring { return kr },
 
 		expiryRequired: cfg.expiryRequired,
+		freshness:      cfg.freshness,
 	}, nil
 }
 
@@ -101,7 +107,7 @@ func (s *Signer) Scheme() Scheme { return s.scheme }
 // (ErrMissingIdentity), when id's expiry lies outside the years 0000-9999
 // or is required and absent (ErrInvalidExpiry), and for a zero Signer.
 func (s *Signer) Sign(id Identity) (string, error) {
-	var buf [64]byte
+	var buf [maxSignatureTextLen]byte
 	b, err := s.AppendSign(buf[:0], id)
 	if err != nil {
 		return "", err
@@ -150,7 +156,7 @@ func (s *Signer) SignCredential(cr Credential) (Credential, error) {
 	if err != nil {
 		return Credential{}, err
 	}
-	var buf [64]byte
+	var buf [maxSignatureTextLen]byte
 	sig, err := s.appendSign(buf[:0], &c)
 	if err != nil {
 		return Credential{}, err
@@ -170,6 +176,11 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 	if s.expiryRequired && c.ExpiresAt.IsZero() {
 		return dst, errExpiryRequired
 	}
+	if s.rule == UserIDTimestamp {
+		if err := s.stampNow(c); err != nil {
+			return dst, err
+		}
+	}
 	kr := s.keys()
 	var mac [macSize]byte
 	if kr.fast != nil && s.rule != 0 {
@@ -180,7 +191,7 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 		if !kr.fast[0].sumMessage(&mac, &m) {
 			return dst, errEngine
 		}
-		return s.scheme.Encoding.AppendEncode(dst, mac[:]), nil
+		return s.appendEncoded(dst, mac[:], c), nil
 	}
 	st := kr.states.Get().(*macState)
 	defer kr.release(st)
@@ -190,7 +201,7 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 			return dst, err
 		}
 		st.hmacMessage(0, &m)
-		return s.scheme.Encoding.AppendEncode(dst, st.sum[:]), nil
+		return s.appendEncoded(dst, st.sum[:], c), nil
 	}
 	msg, err := s.compose(st, c)
 	if err != nil {
@@ -199,7 +210,7 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 	if !kr.sumWith(st, 0, msg) {
 		return dst, errEngine
 	}
-	return s.scheme.Encoding.AppendEncode(dst, st.sum[:]), nil
+	return s.appendEncoded(dst, st.sum[:], c), nil
 }
 
 // compose writes a Composer's message for c into st.msg. (A MessageRule's

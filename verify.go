@@ -65,7 +65,7 @@ func (s *Signer) verify(c *claim, signature string) error {
 		return errZeroSigner
 	}
 	var want [macSize]byte
-	if err := s.scheme.Encoding.decode(&want, signature); err != nil {
+	if err := s.decodeSignature(&want, c, signature); err != nil {
 		return err
 	}
 	if err := s.checkExpiry(&c.ExpiresAt); err != nil {

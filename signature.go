@@ -103,9 +103,12 @@ func signsExpiry(sc Scheme) bool {
 func (s *Signer) Scheme() Scheme { return s.scheme }
 
 // Sign returns the signature of id under the current secret, as text in the
-// scheme's encoding. It fails only when the scheme's Composer refuses id
+// scheme's encoding; under UserIDTimestamp (Chameleon) the text is followed
+// by '-' and the Unix seconds of the Signer's clock, which the MAC signs.
+// It fails only when the scheme's Composer refuses id
 // (ErrMissingIdentity), when id's expiry lies outside the years 0000-9999
-// or is required and absent (ErrInvalidExpiry), and for a zero Signer.
+// or is required and absent, or a UserIDTimestamp Signer's clock reads
+// before 1970 (ErrInvalidExpiry), and for a zero Signer.
 func (s *Signer) Sign(id Identity) (string, error) {
 	var buf [maxSignatureTextLen]byte
 	b, err := s.AppendSign(buf[:0], id)

@@ -15,8 +15,8 @@ import (
 )
 
 // loadTimestampedFiles reads testdata/vendors/timestamped: Chameleon's
-// uid_hash computed by Chameleon's own samples in Node, Python, Ruby and
-// PHP (internal/interop/vendors/chameleon.*), never Go.
+// uid_hash computed by Chameleon's own samples in Node, Python, Ruby, PHP
+// and Java (internal/interop/vendors/chameleon.*, Chameleon.java), never Go.
 func loadTimestampedFiles(t testing.TB) map[string]vendorFile {
 	files, err := vendorvectors.Load("testdata/vendors/timestamped")
 	require.NoError(t, err)
@@ -33,7 +33,7 @@ func stampOfVector(t testing.TB, v vendorVector) time.Time {
 
 func TestTimestampedVendorVectors(t *testing.T) {
 	files := loadTimestampedFiles(t)
-	for _, file := range []string{"chameleon", "chameleon-python", "chameleon-ruby", "chameleon-php"} {
+	for _, file := range []string{"chameleon", "chameleon-python", "chameleon-ruby", "chameleon-php", "chameleon-java"} {
 		f, ok := files[file]
 		require.True(t, ok, "no %s.json: Chameleon's sample in that language is not run", file)
 		t.Run(file, func(t *testing.T) {

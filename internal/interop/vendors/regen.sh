@@ -2,7 +2,7 @@
 # Regenerate the vendor test vectors in testdata/vendors/ from the vendors' own code and samples,
 # each run in its own language (Node gen.js, Python helpshift.py, Java Helpshift.java, Ruby
 # vendors.rb, PHP vendors.php, C# ProductFruits.cs under Mono; Chameleon's samples in Node,
-# Python, Ruby and PHP into testdata/vendors/timestamped/) and check them.
+# Python, Ruby, PHP and Java into testdata/vendors/timestamped/) and check them.
 #
 #   bash internal/interop/vendors/regen.sh          # regenerate into a temp dir, diff -r against
 #                                                    # testdata/vendors/, exit 1 with the diff if stale
@@ -80,7 +80,8 @@ rm -rf "$tmp/bin"
 # Chameleon's uid_hash carries its signing time, so its vectors live apart in timestamped/:
 # tools that check every vector above against today's clock would rightly call them stale.
 mkdir "$tmp/timestamped"
-for gen in "node $vendors/chameleon.js" "python3 $vendors/chameleon.py" "ruby $vendors/chameleon.rb" "php $vendors/chameleon.php"; do
+for gen in "node $vendors/chameleon.js" "python3 $vendors/chameleon.py" "ruby $vendors/chameleon.rb" \
+  "php $vendors/chameleon.php" "python3 $vendors/chameleon_java.py"; do
   # shellcheck disable=SC2086 # the interpreter and the script are two words
   step "Chameleon's own sample: $gen" $gen "$input" "$vendors/chameleon.json" "$tmp/timestamped"
 done
@@ -156,8 +157,8 @@ for preset in ('helpshift', 'helpshift-full-privacy'):
 sys.exit(1 if bad else 0)
 PY
 
-# Chameleon's samples in Node, Python, Ruby and PHP must give the same vectors and refusals.
-step "Chameleon Node/Python/Ruby/PHP agreement check" python3 - "$tmp/timestamped" <<'PY'
+# Chameleon's samples in Node, Python, Ruby, PHP and Java must give the same vectors and refusals.
+step "Chameleon Node/Python/Ruby/PHP/Java agreement check" python3 - "$tmp/timestamped" <<'PY'
 import json, os, sys
 d = sys.argv[1]
 def load(name):
@@ -166,11 +167,11 @@ def load(name):
     return doc['vectors'], doc['refused']
 node = load('chameleon.json')
 bad = False
-for lang in ('python', 'ruby', 'php'):
+for lang in ('python', 'ruby', 'php', 'java'):
     if load('chameleon-%s.json' % lang) != node:
         bad = True
         print('regen.sh: chameleon: %s disagrees with Node' % lang, file=sys.stderr)
-print('agree: chameleon (node, python, ruby, php): %d vectors, %d refused' % (len(node[0]), len(node[1])))
+print('agree: chameleon (node, python, ruby, php, java): %d vectors, %d refused' % (len(node[0]), len(node[1])))
 sys.exit(1 if bad else 0)
 PY
 

@@ -200,22 +200,29 @@ func TestUserIDTimestampNeedsAStamp(t *testing.T) {
 // FuzzTimestampedText: the Chameleon parse never panics, and what it reads
 // as a MAC and a time is exactly the one text a Signer writes for them;
 // everything else is a SignatureFormatError that does not quote the text.
+// Verify accepts a text exactly when it is crypto/hmac's MAC of the id, '-'
+// and a time within the window, written canonically.
 func FuzzTimestampedText(f *testing.F) {
 	for _, file := range loadTimestampedFiles(f) {
 		for _, v := range file.Vectors {
-			f.Add(v.Signature)
+			f.Add(v.UserID, v.Signature)
 		}
 	}
 	for _, s := range []string{"-0", "-00", "-1", msgHex + "-0", msgHex + "-01", msgHex + "-" + strings.Repeat("9", 12),
 		msgHex + "-" + strings.Repeat("9", 13), msgB64URL + "-1", msgB64 + "-1700000000", strings.ToUpper(msgHex) + "-1"} {
-		f.Add(s)
+		f.Add("Message", s)
+	}
+	for _, back := range []time.Duration{0, time.Second, time.Hour} {
+		secs := strconv.FormatInt(stampT.Add(-back).Unix(), 10)
+		f.Add("u-1", hex.EncodeToString(refMAC([]byte("secret"), []byte("u-1-"+secs)))+"-"+secs)
 	}
 	signers := map[Encoding]*Signer{}
 	for _, enc := range []Encoding{Base64, Base64URL, Hex} {
 		sc := Scheme{Name: "fuzz", Composer: UserIDTimestamp, Encoding: enc}
 		signers[enc] = newSigner(f, sc, "secret", WithShortSecretsAllowed(), WithClock(func() time.Time { return stampT }))
 	}
-	f.Fuzz(func(t *testing.T, sig string) {
+	f.Fuzz(func(t *testing.T, userID, sig string) {
+		checkStampedVerify(t, signers[Hex], userID, sig)
 		for enc, s := range signers {
 			var want [macSize]byte
 			var c claim
@@ -262,5 +269,19 @@ func TestTimestampedMatchesHMAC(t *testing.T) {
 		}
 		wrong := hex.EncodeToString(refMAC([]byte("not-a-secret-of-this-signer"), msg)) + "-" + secs
 		assert.ErrorIs(t, s.Verify(id, wrong), ErrInvalidSignature, "%d-byte id", n)
+	}
+}
+
+// checkStampedVerify: s (hex, key "secret", clock stampT, the default
+// window) accepts sig for userID exactly when sig is the reference text.
+func checkStampedVerify(t *testing.T, s *Signer, userID, sig string) {
+	err := s.Verify(Identity{UserID: userID}, sig)
+	mac, digits, found := strings.Cut(sig, "-")
+	secs, ok := parseSeconds(digits)
+	at := time.Unix(secs, 0)
+	fresh := ok && !at.After(stampT) && stampT.Before(at.Add(DefaultFreshness))
+	want := found && ok && fresh && userID != "" && mac == hex.EncodeToString(refMAC([]byte("secret"), []byte(userID+"-"+digits)))
+	if want != (err == nil) {
+		t.Fatalf("Verify(%q, %q) = %v; the reference says accepted=%v", userID, sig, err, want)
 	}
 }

@@ -133,8 +133,9 @@ func (s *Signer) AppendSign(dst []byte, id Identity) ([]byte, error) {
 // does not sign are left out (Proficient's Credential has no email, say), so
 // nothing unsigned looks vouched for. For UserIDExpiry schemes Expires is
 // the text signed (FormatExpiry's); for Framed it is ExpiresAt in RFC 3339
-// with nanoseconds. Issue is SignCredential over that text, so what it hands
-// out is exactly what VerifyCredential accepts back.
+// with nanoseconds; under UserIDTimestamp the time signed is the Signer's
+// clock, and it travels inside Signature. Issue is SignCredential over that
+// text, so what it hands out is exactly what VerifyCredential accepts back.
 func (s *Signer) Issue(id Identity) (Credential, error) {
 	c := Credential{UserID: id.UserID, Email: id.Email}
 	if !id.ExpiresAt.IsZero() {

@@ -89,16 +89,20 @@ var (
 
 // Fixed refusals, made once.
 var (
-	errInvalidRule     = fmt.Errorf("%w: unknown MessageRule", errInvalidScheme)
-	errZeroSigner      = fmt.Errorf("%w: a zero Signer; make one with New", errInvalidScheme)
-	errExpiryRequired  = fmt.Errorf("%w: this Signer requires an expiry (WithExpiryRequired)", errInvalidExpiry)
-	errNilOption       = fmt.Errorf("%w: nil Option", errInvalidOption)
-	errStale           = fmt.Errorf("%w: the signature's signing time is older than the freshness window", errExpired)
-	errNoStamp         = &missingError{what: "signing time (a Signer stamps it when it signs; Scheme.AppendMessage reads it from the signature)"}
-	errClockOutOfRange = invalidExpiry("the clock is outside the Unix seconds a timestamped signature can carry (1970 to 33658)")
+	errInvalidRule    = fmt.Errorf("%w: unknown MessageRule", errInvalidScheme)
+	errZeroSigner     = fmt.Errorf("%w: a zero Signer; make one with New", errInvalidScheme)
+	errExpiryRequired = fmt.Errorf("%w: this Signer requires an expiry (WithExpiryRequired)", errInvalidExpiry)
+	errNilOption      = fmt.Errorf("%w: nil Option", errInvalidOption)
 	// errEngine cannot happen once New's self-test has passed; it exists
 	// so that a failure is a refusal, never a MAC over the wrong bytes.
 	errEngine = fmt.Errorf("%w: the MAC engine failed", errInvalidScheme)
+)
+
+// Fixed refusals of timestamped signatures (UserIDTimestamp), made once.
+var (
+	errStale           = fmt.Errorf("%w: the signature's signing time is older than the freshness window", errExpired)
+	errNoStamp         = &missingError{what: "signing time (a Signer stamps it when it signs; Scheme.AppendMessage reads it from the signature)"}
+	errClockOutOfRange = invalidExpiry("the clock is outside the Unix seconds a timestamped signature can carry (1970 to 33658)")
 )
 
 // A SignatureFormatError says why a signature's text is not canonical in its

@@ -287,7 +287,7 @@ func TestAllocations(t *testing.T) {
 	}
 	exp := time.Date(2030, 1, 2, 3, 4, 5, 6e6, time.UTC)
 	clock := WithClock(func() time.Time { return exp.Add(-time.Hour) })
-	for _, rule := range []MessageRule{UserID, UserIDOrEmail, UserIDEmail, UserIDExpiry, Framed} {
+	for _, rule := range []MessageRule{UserID, UserIDOrEmail, UserIDEmail, UserIDExpiry, Framed, UserIDTimestamp} {
 		for _, n := range []int{28, 55, 56, 1000, 5000, 64 << 10} {
 			id := Identity{UserID: strings.Repeat("u", n), Email: "someone@example.com"}
 			if rule == UserIDExpiry || rule == Framed {

@@ -60,6 +60,19 @@ const (
 	// own services sign and verify. Both id and email empty is
 	// ErrMissingIdentity.
 	Framed
+
+	// UserIDTimestamp signs the user id, a '-', and the time of signing as
+	// decimal Unix seconds ("alice-1596165824"), and the signature's text
+	// carries those seconds after the MAC: the encoding's text, a '-', and
+	// the same digits (Chameleon's uid_hash,
+	// "7aad…f5e5-1596165824"). A Signer stamps its own clock's time when it
+	// signs, reads the time back from the text when it verifies, and
+	// refuses a stamp older than its freshness window (WithFreshness) or
+	// later than now plus the leeway. It cannot compose a message without
+	// that time, so AppendMessage on an Identity alone refuses with
+	// ErrMissingIdentity; Scheme.AppendMessage reads it from the
+	// Credential's signature. An empty user id is ErrMissingIdentity.
+	UserIDTimestamp
 )
 
 // framedLabel separates Framed messages from any other use of the same key.
@@ -80,6 +93,8 @@ func (r MessageRule) String() string {
 		return "UserIDExpiry"
 	case Framed:
 		return "Framed"
+	case UserIDTimestamp:
+		return "UserIDTimestamp"
 	}
 	return "MessageRule(invalid)"
 }
@@ -99,6 +114,8 @@ func (r MessageRule) Describe() string {
 		return "user id + expiry as JS toJSON text (or nothing)"
 	case Framed:
 		return "length-prefixed id, email, expiry"
+	case UserIDTimestamp:
+		return `user id + "-" + Unix seconds; the text is the MAC + "-" + those seconds`
 	}
 	return "invalid"
 }
@@ -137,6 +154,9 @@ func (r MessageRule) layout(m *message, c *claim) error {
 	if r == Framed {
 		m.framed(&c.Identity)
 		return nil
+	}
+	if r == UserIDTimestamp {
+		return m.stamped(c)
 	}
 	if userID {
 		m.text[0] = c.UserID
@@ -234,7 +254,7 @@ func (m *message) framed(id *Identity) {
 // needs names what r cannot sign without, for ErrMissingIdentity.
 func (r MessageRule) needs() string {
 	switch r {
-	case UserID, UserIDExpiry:
+	case UserID, UserIDExpiry, UserIDTimestamp:
 		return "user id"
 	case Email:
 		return "email"
@@ -242,7 +262,7 @@ func (r MessageRule) needs() string {
 	return "user id or email"
 }
 
-func (r MessageRule) valid() bool { return r >= UserID && r <= Framed }
+func (r MessageRule) valid() bool { return r >= UserID && r <= UserIDTimestamp }
 
 // signedFields is id less every field c does not sign: those are a client's
 // word alone. A MessageRule says which it signs; for a Composer of your own,
@@ -309,6 +329,8 @@ func (r MessageRule) signs(id *Identity) (userID, email, expiry bool) {
 		userID, expiry = true, true
 	case Framed:
 		userID, email, expiry = true, true, true
+	case UserIDTimestamp: // the time is the signature's, not the identity's
+		userID = true
 	}
 	if !(userID && id.UserID != "" || email && id.Email != "") {
 		return false, false, false // an expiry alone vouches for nobody

@@ -22,6 +22,12 @@
 // take the same scheme and secret (usersig.Sign(usersig.Intercom(), secret,
 // id)), so they write the scheme's encoding too.
 //
+// [Chameleon]'s hash carries the time it was signed ([UserIDTimestamp]):
+// the Signer stamps its own clock when it signs, reads the time back from
+// the text when it verifies, and refuses one older than its freshness
+// window ([WithFreshness], [DefaultFreshness]) or from the future
+// ([ErrIssuedInFuture]).
+//
 // # Verifying, as the vendor does
 //
 //	err = signer.Verify(usersig.Identity{UserID: "user-1"}, hash)

@@ -32,9 +32,17 @@ var (
 	// this identity under any accepted secret.
 	ErrInvalidSignature = errInvalidSignature
 
-	// ErrExpired: now >= ExpiresAt + leeway. An expired identity is never
-	// accepted, whatever its signature.
+	// ErrExpired: now >= ExpiresAt + leeway, or, for a timestamped
+	// signature (UserIDTimestamp), now >= its signing time + the freshness
+	// window + leeway. An expired identity is never accepted, whatever its
+	// signature.
 	ErrExpired = errExpired
+
+	// ErrIssuedInFuture: a timestamped signature (UserIDTimestamp) names a
+	// signing time later than now + leeway: the signer's clock runs ahead
+	// of the verifier's by more than WithLeeway allows. It is refused
+	// because a future time would stretch the freshness window.
+	ErrIssuedInFuture = errIssuedInFuture
 
 	// ErrInvalidExpiry: an expiry cannot be written as the scheme signs it
 	// (outside the years 0000-9999), an expiry text a client sent is not
@@ -71,6 +79,7 @@ var (
 	errMalformedSignature = errors.New("usersig: malformed signature")
 	errInvalidSignature   = errors.New("usersig: invalid signature")
 	errExpired            = errors.New("usersig: identity expired")
+	errIssuedInFuture     = errors.New("usersig: signed in the future")
 	errInvalidExpiry      = errors.New("usersig: invalid expiry")
 	errInvalidScheme      = errors.New("usersig: invalid scheme")
 	errInvalidOption      = errors.New("usersig: invalid option")
@@ -87,6 +96,13 @@ var (
 	// errEngine cannot happen once New's self-test has passed; it exists
 	// so that a failure is a refusal, never a MAC over the wrong bytes.
 	errEngine = fmt.Errorf("%w: the MAC engine failed", errInvalidScheme)
+)
+
+// Fixed refusals of timestamped signatures (UserIDTimestamp), made once.
+var (
+	errStale           = fmt.Errorf("%w: the signature's signing time is older than the freshness window", errExpired)
+	errNoStamp         = &missingError{what: "signing time (a Signer stamps it when it signs; Scheme.AppendMessage reads it from the signature)"}
+	errClockOutOfRange = invalidExpiry("the clock is outside the Unix seconds a timestamped signature can carry (1970 to 33658)")
 )
 
 // A SignatureFormatError says why a signature's text is not canonical in its

@@ -40,6 +40,9 @@ type claim struct {
 	// text-signing rule (UserIDExpiry) signs byte for byte; "" means the
 	// rule writes ExpiresAt in its own form (FormatExpiry's).
 	expires string
+	// stamp is the signing time UserIDTimestamp signs: set by the Signer
+	// when it signs, or read from the signature's text when it verifies.
+	stamp stamp
 }
 
 // claimOf is the claim for an identity a caller holds.

@@ -17,6 +17,7 @@ type settings struct {
 	leeway            time.Duration
 	allowShortSecrets bool
 	expiryRequired    bool
+	freshness         time.Duration
 	useHMAC           bool // withHMACOnly
 }
 
@@ -138,6 +139,24 @@ func WithShortSecretsAllowed() Option {
 func WithExpiryRequired() Option {
 	return func(s *settings) error {
 		s.expiryRequired = true
+		return nil
+	}
+}
+
+// WithFreshness sets how long a timestamped signature (UserIDTimestamp,
+// the Chameleon preset) verifies after the signing time it carries:
+// Verify refuses it with ErrExpired once now >= signing time + d + leeway,
+// and with ErrIssuedInFuture while the signing time is after now + leeway.
+// Both read the Signer's clock (WithClock). Default: DefaultFreshness (24
+// hours). A d <= 0 is refused, and so is the option for a scheme whose
+// signatures carry no signing time (ErrInvalidOption), where it could
+// bound nothing.
+func WithFreshness(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: WithFreshness with a duration that is not positive", errInvalidOption)
+		}
+		s.freshness = d
 		return nil
 	}
 }

@@ -6,7 +6,7 @@ package usersig
 var presets = [...]func() Scheme{
 	Engagespot, Proficient, Helpshift, HelpshiftFullPrivacy, ProductFruits, Intercom,
 	Crisp, HelpScout, Front, TawkTo, Novu, MagicBell, Courier, Chatwoot, Gleap, Canny, Plain, Featurebase,
-	TawkToVisitor, Pylon, TalkJS,
+	TawkToVisitor, Pylon, TalkJS, Chameleon,
 }
 
 // Engagespot (HMAC authentication): base64 HMAC of the user id, sent by the
@@ -318,5 +318,27 @@ func TalkJS() Scheme {
 		Vendor:    "TalkJS",
 		Transport: "Talk.Session({appId, me, signature})",
 		Source:    "TalkJS, Identity verification; talkjs.com/docs/Features/Security_Settings/Identity_Verification",
+	}
+}
+
+// Chameleon (Identity Verification, "secure mode"): lowercase hex HMAC of
+// the user id, a '-' and the Unix seconds of signing, followed in the text
+// by a '-' and the same seconds, passed as chmln.identify(uid, {uid_hash})
+// ("7aad060d…f5e5-1596165824"). Chameleon's samples in eight languages
+// all write it so: hexdigest(uid + "-" + now) + "-" + now. A Signer stamps
+// its clock's time (see UserIDTimestamp) and refuses a uid_hash older than
+// DefaultFreshness (WithFreshness changes it), since Chameleon asks for
+// the timestamp "so that we can reject requests that are too old" but
+// publishes no window.
+// Source: Chameleon, "Using Identity Verification (Secure mode)",
+// help.chameleon.io/en/articles/4281577-using-identity-verification-secure-mode;
+// github.com/chamaeleonidae/verification (verification.js, .py, .rb, .php,
+// .java, .go, .kt, .cs).
+func Chameleon() Scheme {
+	return Scheme{
+		Name: "chameleon", Composer: UserIDTimestamp, Encoding: Hex,
+		Vendor:    "Chameleon",
+		Transport: "chmln.identify(uid, {uid_hash})",
+		Source:    "Chameleon, Using Identity Verification (Secure mode), help.chameleon.io/en/articles/4281577-using-identity-verification-secure-mode; github.com/chamaeleonidae/verification",
 	}
 }

@@ -87,7 +87,10 @@ func (sc Scheme) SignedFields(id Identity) Identity {
 // as a client sent it — the expiry as c's exact text, which UserIDExpiry
 // signs byte for byte — and returns the extended slice. It is what Sign,
 // SignCredential and VerifyCredential compose, exposed for tools that must
-// show or re-hash the message (usersig diagnose). c.Signature is ignored.
+// show or re-hash the message (usersig diagnose). c.Signature is ignored,
+// except under UserIDTimestamp, whose message ends in the signing time the
+// signature carries: the digits after its last '-' (ErrMalformedSignature
+// if they are not canonical Unix seconds; the MAC's text is not checked).
 // Errors are SignCredential's: ErrInvalidExpiry for an unreadable text,
 // ErrMissingIdentity, ErrInvalidScheme.
 func (sc Scheme) AppendMessage(dst []byte, c Credential) ([]byte, error) {
@@ -99,6 +102,11 @@ func (sc Scheme) AppendMessage(dst []byte, c Credential) ([]byte, error) {
 		return dst, err
 	}
 	if r, ok := sc.Composer.(MessageRule); ok {
+		if r == UserIDTimestamp {
+			if cl.stamp, err = stampOf(sc.Encoding, c.Signature); err != nil {
+				return dst, err
+			}
+		}
 		return r.appendClaim(dst, cl)
 	}
 	return sc.Composer.AppendMessage(dst, cl.Identity)

@@ -29,6 +29,8 @@ type Signer struct {
 	notAfter []time.Time
 	// expiryRequired: see WithExpiryRequired.
 	expiryRequired bool
+	// freshness: see WithFreshness; set for UserIDTimestamp only.
+	freshness time.Duration
 }
 
 // New returns a Signer for scheme keyed with secret. The secret is used as
@@ -73,6 +75,10 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 	if cfg.expiryRequired && !signsExpiry(scheme) {
 		return nil, fmt.Errorf("%w: WithExpiryRequired, but scheme %q does not sign the expiry, so the option could not bind one", errInvalidOption, scheme.Name)
 	}
+	rule, _ := scheme.Composer.(MessageRule)
+	if err := cfg.fitFreshness(scheme.Name, rule); err != nil {
+		return nil, err
+	}
 	secrets := append([][]byte{append([]byte(nil), secret...)}, cfg.previous...)
 	for i := range secrets {
 		if err := keySecret(scheme.SecretEncoding, &secrets[i], cfg.allowShortSecrets); err != nil {
@@ -86,7 +92,6 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	rule, _ := scheme.Composer.(MessageRule)
 	return &Signer{
 		scheme:   scheme,
 		rule:     rule,
@@ -97,6 +102,7 @@ func New(scheme Scheme, secret []byte, opts ...Option) (*Signer, error) {
 		notAfter: cfg.deadlines(),
 
 		expiryRequired: cfg.expiryRequired,
+		freshness:      cfg.freshness,
 	}, nil
 }
 
@@ -110,11 +116,14 @@ func signsExpiry(sc Scheme) bool {
 func (s *Signer) Scheme() Scheme { return s.scheme }
 
 // Sign returns the signature of id under the current secret, as text in the
-// scheme's encoding. It fails only when the scheme's Composer refuses id
+// scheme's encoding; under UserIDTimestamp (Chameleon) the text is followed
+// by '-' and the Unix seconds of the Signer's clock, which the MAC signs.
+// It fails only when the scheme's Composer refuses id
 // (ErrMissingIdentity), when id's expiry lies outside the years 0000-9999
-// or is required and absent (ErrInvalidExpiry), and for a zero Signer.
+// or is required and absent, or a UserIDTimestamp Signer's clock reads
+// before 1970 (ErrInvalidExpiry), and for a zero Signer.
 func (s *Signer) Sign(id Identity) (string, error) {
-	var buf [64]byte
+	var buf [maxSignatureTextLen]byte
 	b, err := s.AppendSign(buf[:0], id)
 	if err != nil {
 		return "", err
@@ -137,8 +146,9 @@ func (s *Signer) AppendSign(dst []byte, id Identity) ([]byte, error) {
 // does not sign are left out (Proficient's Credential has no email, say), so
 // nothing unsigned looks vouched for. For UserIDExpiry schemes Expires is
 // the text signed (FormatExpiry's); for Framed it is ExpiresAt in RFC 3339
-// with nanoseconds. Issue is SignCredential over that text, so what it hands
-// out is exactly what VerifyCredential accepts back.
+// with nanoseconds; under UserIDTimestamp the time signed is the Signer's
+// clock, and it travels inside Signature. Issue is SignCredential over that
+// text, so what it hands out is exactly what VerifyCredential accepts back.
 func (s *Signer) Issue(id Identity) (Credential, error) {
 	c := Credential{UserID: id.UserID, Email: id.Email}
 	if !id.ExpiresAt.IsZero() {
@@ -163,7 +173,7 @@ func (s *Signer) SignCredential(cr Credential) (Credential, error) {
 	if err != nil {
 		return Credential{}, err
 	}
-	var buf [64]byte
+	var buf [maxSignatureTextLen]byte
 	sig, err := s.appendSign(buf[:0], &c)
 	if err != nil {
 		return Credential{}, err
@@ -183,6 +193,11 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 	if s.expiryRequired && c.ExpiresAt.IsZero() {
 		return dst, errExpiryRequired
 	}
+	if s.rule == UserIDTimestamp {
+		if err := s.stampNow(c); err != nil {
+			return dst, err
+		}
+	}
 	kr := s.keys()
 	var mac [macSize]byte
 	if kr.fast != nil && s.rule != 0 {
@@ -193,7 +208,7 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 		if !kr.fast[0].sumMessage(&mac, &m) {
 			return dst, errEngine
 		}
-		return s.scheme.Encoding.AppendEncode(dst, mac[:]), nil
+		return s.appendEncoded(dst, mac[:], c), nil
 	}
 	st := kr.states.Get().(*macState)
 	defer kr.release(st)
@@ -203,7 +218,7 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 			return dst, err
 		}
 		st.hmacMessage(0, &m)
-		return s.scheme.Encoding.AppendEncode(dst, st.sum[:]), nil
+		return s.appendEncoded(dst, st.sum[:], c), nil
 	}
 	msg, err := s.compose(st, c)
 	if err != nil {
@@ -212,7 +227,7 @@ func (s *Signer) appendSign(dst []byte, c *claim) ([]byte, error) {
 	if !kr.sumWith(st, 0, msg) {
 		return dst, errEngine
 	}
-	return s.scheme.Encoding.AppendEncode(dst, st.sum[:]), nil
+	return s.appendEncoded(dst, st.sum[:], c), nil
 }
 
 // compose writes a Composer's message for c into st.msg. (A MessageRule's

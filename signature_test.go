@@ -183,6 +183,20 @@ func TestOneShotVendorVectors(t *testing.T) {
 			covered[sc.Name] = true
 		}
 	}
+	for name, f := range loadTimestampedFiles(t) {
+		sc, ok := LookupScheme(f.Preset)
+		require.True(t, ok, name)
+		for _, v := range f.Vectors {
+			at := stampOfVector(t, v).Add(789 * time.Millisecond) // the samples' clocks, as in checkTimestampedVector
+			opts := []Option{WithClock(func() time.Time { return at }), WithShortSecretsAllowed()}
+			id := Identity{UserID: v.UserID}
+			got, err := Sign(sc, []byte(v.Secret), id, opts...)
+			require.NoError(t, err, "%s/%s", name, v.Name)
+			assert.Equal(t, v.Signature, got, "%s/%s", name, v.Name)
+			assert.NoError(t, Verify(sc, []byte(v.Secret), id, v.Signature, opts...), "%s/%s", name, v.Name)
+			covered[sc.Name] = true
+		}
+	}
 	for _, sc := range Schemes() {
 		assert.True(t, covered[sc.Name], "no one-shot vector for %s", sc.Name)
 	}

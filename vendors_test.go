@@ -70,6 +70,9 @@ func TestVendorVectors(t *testing.T) {
 			}
 		})
 	}
+	for _, f := range loadTimestampedFiles(t) {
+		covered[f.Preset] = true // checked by TestTimestampedVendorVectors
+	}
 	for _, sc := range Schemes() {
 		assert.True(t, covered[sc.Name], "no vendor vectors for %s", sc.Name)
 	}
@@ -237,7 +240,7 @@ func flipChar(sig string) string {
 func TestSchemes(t *testing.T) {
 	want := []string{"engagespot", "proficient", "helpshift", "helpshift-full-privacy", "productfruits", "intercom",
 		"crisp", "helpscout", "front", "tawkto", "novu", "magicbell", "courier", "chatwoot", "gleap", "canny", "plain", "featurebase",
-		"tawkto-visitor", "pylon", "talkjs"}
+		"tawkto-visitor", "pylon", "talkjs", "chameleon"}
 	var names []string
 	for _, sc := range Schemes() {
 		names = append(names, sc.Name)

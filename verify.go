@@ -14,6 +14,11 @@ import "time"
 // with no early exit, returning ErrInvalidSignature if none matches. A call
 // does not allocate, whatever the identity's size; with a Composer of your
 // own, while its message is under 4 KiB.
+//
+// Under UserIDTimestamp (Chameleon) the text is the MAC's canonical text,
+// '-' and canonical decimal Unix seconds (stamp.go), and a time outside
+// the freshness window is refused before the MAC is computed (ErrExpired,
+// ErrIssuedInFuture; see WithFreshness).
 func (s *Signer) Verify(id Identity, signature string) error {
 	var c claim
 	if err := c.setIdentity(id); err != nil {
@@ -81,7 +86,7 @@ func (s *Signer) verify(c *claim, signature string) (int, error) {
 		return -1, errZeroSigner
 	}
 	var want [macSize]byte
-	if err := s.scheme.Encoding.decode(&want, signature); err != nil {
+	if err := s.decodeSignature(&want, c, signature); err != nil {
 		return -1, err
 	}
 	if err := s.checkExpiry(&c.ExpiresAt); err != nil {

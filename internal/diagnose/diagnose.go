@@ -128,7 +128,7 @@ func newMessage(in Input) (message, error) {
 	if in.UserID == "" && in.Email == "" {
 		return message{}, fmt.Errorf("%w: give a user id and/or an email", usersig.ErrMissingIdentity)
 	}
-	m := message{userID: in.UserID, email: in.Email, expires: in.Expires}
+	m := message{userID: in.UserID, email: in.Email, expires: in.Expires, stamp: stampOf(in.Signature)}
 	if in.Expires != "" {
 		at, err := usersig.ParseExpiry(in.Expires)
 		if err != nil {

@@ -12,6 +12,9 @@ import (
 type message struct {
 	userID, email, expires string
 	expiresAt              time.Time
+	// stamp is the signing time a timestamped signature (Chameleon's)
+	// carries after its last '-', as digits; "" when it carries none.
+	stamp string
 }
 
 func (m message) identity() usersig.Identity {
@@ -23,7 +26,7 @@ func (m message) identity() usersig.Identity {
 // Signer.VerifyCredential) checks the text it receives.
 func compose(r usersig.MessageRule, m message) (string, bool) {
 	sc := usersig.Scheme{Composer: r, Encoding: usersig.Hex}
-	msg, err := sc.AppendMessage(nil, usersig.Credential{UserID: m.userID, Email: m.email, Expires: m.expires})
+	msg, err := sc.AppendMessage(nil, usersig.Credential{UserID: m.userID, Email: m.email, Expires: m.expires, Signature: "-" + m.stamp})
 	if err != nil {
 		return "", false
 	}
@@ -215,4 +218,15 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// stampOf is the signing time a timestamped signature carries: the digits
+// after its last '-', once surrounding whitespace and quotes are off.
+func stampOf(sig string) string {
+	sig = strings.Trim(sig, " \t\r\n\"'")
+	i := strings.LastIndexByte(sig, '-')
+	if i < 0 || !isDigits(sig[i+1:]) {
+		return ""
+	}
+	return sig[i+1:]
 }

@@ -105,7 +105,7 @@ func (s *search) validFor(targets []target) []Match {
 		if len(msgs) == 0 || msgs[0].row != 0 {
 			continue
 		}
-		if textMistakes[0].render(s.mac(key, msgs[0].text), t.sc.Encoding) == s.sig {
+		if s.stamped(t, textMistakes[0].render(s.mac(key, msgs[0].text), t.sc.Encoding)) == s.sig {
 			out = append(out, newMatch(t, combo{transport: -1}, msgs[0].text))
 		}
 	}
@@ -133,7 +133,7 @@ func (s *search) bestFor(t target) (best combo, signed string, found bool) {
 			mac := s.mac(k.key, m.text)
 			rs := renderings(mac, t.sc.Encoding)
 			for _, r := range rs {
-				tr, ok := s.cands[r.text]
+				tr, ok := s.cands[s.stamped(t, r.text)]
 				if !ok {
 					continue
 				}
@@ -207,4 +207,13 @@ func renderings(mac []byte, enc usersig.Encoding) []row {
 		}
 	}
 	return out
+}
+
+// stamped is text as t's signatures carry it: followed by '-' and the
+// signing time the signature names, for a timestamped scheme (Chameleon).
+func (s *search) stamped(t target, text string) string {
+	if t.rule != usersig.UserIDTimestamp {
+		return text
+	}
+	return text + "-" + s.msg.stamp
 }

@@ -46,6 +46,10 @@ type Vector struct {
 	Message     string `json:"message"`   // the exact bytes signed
 	Signature   string `json:"signature"`
 	KnownAnswer bool   `json:"knownAnswer"` // a vendor's published sample, keyed "secret"
+	// Timestamp is the Unix seconds a timestamped signature (Chameleon's,
+	// in testdata/vendors/timestamped) was made at, as the sample wrote
+	// them; "" for every other vector.
+	Timestamp string `json:"timestamp"`
 
 	// Where the vendor's own sample or plugin gives something other than
 	// the vendor's server behaviour (Signature), SampleSignature is what it

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerate the vendor test vectors in testdata/vendors/ from the vendors' own code and samples,
 # each run in its own language (Node gen.js, Python helpshift.py, Java Helpshift.java, Ruby
-# vendors.rb, PHP vendors.php, C# ProductFruits.cs under Mono) and check them.
+# vendors.rb, PHP vendors.php, C# ProductFruits.cs under Mono; Chameleon's samples in Node,
+# Python, Ruby, PHP and Java into testdata/vendors/timestamped/) and check them.
 #
 #   bash internal/interop/vendors/regen.sh          # regenerate into a temp dir, diff -r against
 #                                                    # testdata/vendors/, exit 1 with the diff if stale
@@ -76,12 +77,20 @@ step "C#: compile Product Fruits' .NET sample with mcs" \
 step "C#: run it under Mono" python3 "$vendors/dotnet.py" "$input" "$tmp" "$tmp/bin/ProductFruits.exe"
 rm -rf "$tmp/bin"
 
+# Chameleon's uid_hash carries its signing time, so its vectors live apart in timestamped/:
+# tools that check every vector above against today's clock would rightly call them stale.
+mkdir "$tmp/timestamped"
+for gen in "node $vendors/chameleon.js" "python3 $vendors/chameleon.py" "ruby $vendors/chameleon.rb" \
+  "php $vendors/chameleon.php" "python3 $vendors/chameleon_java.py"; do
+  # shellcheck disable=SC2086 # the interpreter and the script are two words
+  step "Chameleon's own sample: $gen" $gen "$input" "$vendors/chameleon.json" "$tmp/timestamped"
+done
+
 # One layout for every file, whatever language wrote it: 2-space JSON, raw UTF-8, key order kept.
 step "normalise the JSON layout" python3 - "$tmp" <<'PY'
 import json, os, sys
 d = sys.argv[1]
-for name in sorted(os.listdir(d)):
-    p = os.path.join(d, name)
+for p in sorted(os.path.join(dp, n) for dp, _, ns in os.walk(d) for n in ns):
     with open(p, encoding='utf-8') as f:
         doc = json.load(f)
     with open(p, 'w', encoding='utf-8', newline='\n') as f:
@@ -148,16 +157,36 @@ for preset in ('helpshift', 'helpshift-full-privacy'):
 sys.exit(1 if bad else 0)
 PY
 
+# Chameleon's samples in Node, Python, Ruby, PHP and Java must give the same vectors and refusals.
+step "Chameleon Node/Python/Ruby/PHP/Java agreement check" python3 - "$tmp/timestamped" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+def load(name):
+    with open(os.path.join(d, name), encoding='utf-8') as f:
+        doc = json.load(f)
+    return doc['vectors'], doc['refused']
+node = load('chameleon.json')
+bad = False
+for lang in ('python', 'ruby', 'php', 'java'):
+    if load('chameleon-%s.json' % lang) != node:
+        bad = True
+        print('regen.sh: chameleon: %s disagrees with Node' % lang, file=sys.stderr)
+print('agree: chameleon (node, python, ruby, php, java): %d vectors, %d refused' % (len(node[0]), len(node[1])))
+sys.exit(1 if bad else 0)
+PY
+
+count=$(find "$tmp" -name '*.json' | wc -l)
 if [[ "$mode" == write ]]; then
-  mkdir -p "$out"
-  rm -f "$out"/*.json
+  mkdir -p "$out/timestamped"
+  rm -f "$out"/*.json "$out"/timestamped/*.json
   cp "$tmp"/*.json "$out"/
-  echo "regen.sh: wrote $(ls "$tmp" | wc -l) files to $out/"
+  cp "$tmp"/timestamped/*.json "$out"/timestamped/
+  echo "regen.sh: wrote $count files to $out/"
 else
   if ! diff -r "$out" "$tmp"; then
     echo "regen.sh: FAIL: $out/ is stale or was edited by hand (diff above: < committed, > regenerated)." >&2
     echo "regen.sh: run 'bash $vendors/regen.sh --write' if the change is intended." >&2
     exit 1
   fi
-  echo "regen.sh: OK: $out/ matches the vendor snippets ($(ls "$tmp" | wc -l) files)"
+  echo "regen.sh: OK: $out/ matches the vendor snippets ($count files)"
 fi

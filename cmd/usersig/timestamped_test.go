@@ -38,5 +38,14 @@ func TestTimestampedVectors(t *testing.T) {
 		r = invocation{args: verifyArgs(f.Preset, v, v.Signature), secret: v.Secret, now: at.Add(usersig.DefaultFreshness)}.run(t)
 		assert.Equal(t, exitInvalid, r.code, "%s: stale", v.Name)
 		assert.Empty(t, r.stdout, v.Name)
+		assert.Contains(t, r.stderr, "older than the scheme's freshness window", v.Name)
+
+		r = invocation{args: verifyArgs(f.Preset, v, v.Signature), secret: v.Secret, now: at.Add(-time.Hour)}.run(t)
+		assert.Equal(t, exitInvalid, r.code, "%s: from the future", v.Name)
+		assert.Contains(t, r.stderr, "after now", v.Name)
+
+		r = invocation{args: verifyArgs(f.Preset, v, v.Signature[:10]), secret: v.Secret, now: at}.run(t)
+		assert.Equal(t, exitInvalid, r.code, "%s: truncated", v.Name)
+		assert.Contains(t, r.stderr, `"-" and the Unix time in seconds`, v.Name)
 	}
 }

@@ -74,9 +74,13 @@ func (e *env) verdict(r *request, err error) (verifyOutput, int, bool) {
 	case err == nil:
 		return verifyOutput{Valid: true, Result: "valid"}, exitOK, true
 	case errors.As(err, &fe):
-		return verifyOutput{Result: "malformed", Reason: fmt.Sprintf("malformed signature: scheme %s wants %s (%d characters), and this text %s; to find out why, run: %s", sc.Name, fe.Encoding, fe.Encoding.EncodedLen(), fe.Reason, diagnoseCommand(r))}, exitInvalid, true
+		return verifyOutput{Result: "malformed", Reason: fmt.Sprintf("malformed signature: scheme %s wants %s, and this text %s; to find out why, run: %s", sc.Name, wantedText(sc, fe.Encoding), fe.Reason, diagnoseCommand(r))}, exitInvalid, true
 	case errors.Is(err, usersig.ErrInvalidSignature):
 		return verifyOutput{Result: "invalid", Reason: fmt.Sprintf("invalid signature: well-formed, but not the %s signature (%s, as %s) of this identity under this secret; to find out why, run: %s", sc.Name, sc.Describe(), sc.Encoding, diagnoseCommand(r))}, exitInvalid, true
+	case errors.Is(err, usersig.ErrExpired) && r.id.expires == "":
+		return verifyOutput{Result: "expired", Reason: fmt.Sprintf("expired: the time in the signature is older than the scheme's freshness window (now %s)", e.now().UTC().Format("2006-01-02T15:04:05Z"))}, exitInvalid, true
+	case errors.Is(err, usersig.ErrIssuedInFuture):
+		return verifyOutput{Result: "expired", Reason: fmt.Sprintf("not yet valid: the time in the signature is after now (%s) beyond the leeway; the signer's clock is ahead", e.now().UTC().Format("2006-01-02T15:04:05Z"))}, exitInvalid, true
 	case errors.Is(err, usersig.ErrExpired):
 		return verifyOutput{Result: "expired", Reason: fmt.Sprintf("expired: the identity expired at %s (now %s)", r.id.expires, e.now().UTC().Format("2006-01-02T15:04:05Z"))}, exitInvalid, true
 	case errors.Is(err, usersig.ErrMissingIdentity):
@@ -86,6 +90,15 @@ func (e *env) verdict(r *request, err error) (verifyOutput, int, bool) {
 	}
 	fmt.Fprintf(e.stderr, "%s: %v\n", r.fs.Name(), err)
 	return verifyOutput{}, exitInvalid, false
+}
+
+// wantedText describes the signature text sc wants: its MAC text, and for
+// a timestamped scheme (Chameleon) the "-" and Unix seconds after it.
+func wantedText(sc usersig.Scheme, enc usersig.Encoding) string {
+	if sc.Composer == usersig.UserIDTimestamp {
+		return fmt.Sprintf("%s (%d characters), \"-\" and the Unix time in seconds", enc, enc.EncodedLen())
+	}
+	return fmt.Sprintf("%s (%d characters)", enc, enc.EncodedLen())
 }
 
 // diagnoseCommand is the diagnose command line for the same scheme,

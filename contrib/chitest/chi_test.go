@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/usersig/usersig/internal/adaptertest"
+	"github.com/usersig/usersig/sighttp/sighttptest"
 	"github.com/usersig/usersig/sighttp"
 )
 
-func router(mw func(http.Handler) http.Handler, p *adaptertest.Probe) http.Handler {
+func router(mw func(http.Handler) http.Handler, p *sighttptest.Probe) http.Handler {
 	r := chi.NewRouter()
 	r.Use(mw)
 	r.Get("/api", func(w http.ResponseWriter, r *http.Request) {
@@ -21,14 +21,15 @@ func router(mw func(http.Handler) http.Handler, p *adaptertest.Probe) http.Handl
 }
 
 func TestChiUse(t *testing.T) {
-	var p adaptertest.Probe
-	logger, reasons := adaptertest.Reasons()
-	r := router(sighttp.Middleware(adaptertest.Signer(t), sighttp.WithLogger(logger)), &p)
-	adaptertest.Run(t, adaptertest.Serve(r), "/api", &p, reasons)
+	var p sighttptest.Probe
+	rec := sighttptest.NewRecorder()
+	r := router(sighttp.Middleware(sighttptest.Signer(t), rec.Options()...), &p)
+	sighttptest.Run(t, sighttptest.HTTP(sighttptest.Serve(r), "/api"), &p, rec)
 }
 
 func TestChiUseReportOnly(t *testing.T) {
-	var p adaptertest.Probe
-	r := router(sighttp.Middleware(adaptertest.Signer(t), sighttp.WithUnsignedAllowed()), &p)
-	adaptertest.RunReportOnly(t, adaptertest.Serve(r), "/api", &p)
+	var p sighttptest.Probe
+	rec := sighttptest.NewRecorder()
+	r := router(sighttp.Middleware(sighttptest.Signer(t), append(rec.Options(), sighttp.WithUnsignedAllowed())...), &p)
+	sighttptest.RunReportOnly(t, sighttptest.HTTP(sighttptest.Serve(r), "/api"), &p, rec)
 }

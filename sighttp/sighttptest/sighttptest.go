@@ -1,11 +1,22 @@
-// Package adaptertest is the one test suite every framework adapter of this
-// module (contrib/ginsig, echosig, fibersig, and chi through sighttp) runs
-// through its framework's own router and test client, so that each refuses
-// exactly the same requests with exactly the same answer.
+// Package sighttptest is the suite an adapter of sighttp's Gate must pass:
+// net/http and chi through sighttp.Middleware, contrib/ginsig, echosig,
+// fibersig and grpcsig (unary and streaming) each run it through their
+// framework's own router, server and client, so that every transport
+// accepts and refuses exactly the same requests, with its fixed answer, the
+// same logged reason words and one Decision per request.
 //
-// Its signatures are computed here with crypto/hmac, from the scheme's
-// definition, not with usersig.
-package adaptertest
+// An adapter for a new transport passes it like this:
+//
+//	var p sighttptest.Probe            // the handler behind the adapter calls p.Saw
+//	rec := sighttptest.NewRecorder()   // what the Gate logged and observed
+//	mw := yourAdapter(sighttptest.Signer(t), rec.Options()...)
+//	sighttptest.Run(t, send, &p, rec)  // send: one request through your transport
+//
+// where send is HTTP(do, url) for an HTTP framework, or a Send of your own
+// that carries a Case's fields in your transport and checks its refusal
+// answer. Its signatures are computed here with crypto/hmac, from the
+// scheme's definition, not with usersig.
+package sighttptest
 
 import (
 	"crypto/hmac"
@@ -22,7 +33,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig"
-	"github.com/usersig/usersig/internal/refusal"
+	"github.com/usersig/usersig/sighttp"
 )
 
 // The suite's scheme: hex HMAC-SHA256 of the user id followed by the expiry
@@ -32,7 +43,7 @@ const (
 	HeaderExpires   = "X-User-Expires"
 	HeaderSignature = "X-User-Signature"
 
-	secret = "adaptertest-secret-0123456789abcdef"
+	secret = "sighttptest-secret-0123456789abcdef"
 )
 
 // Now is the suite's clock: every expiry is judged against it.
@@ -42,7 +53,7 @@ var Now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 // headers).
 func Scheme() usersig.Scheme {
 	return usersig.Scheme{
-		Name:     "adaptertest",
+		Name:     "sighttptest",
 		Composer: usersig.UserIDExpiry,
 		Encoding: usersig.Hex,
 		Headers:  usersig.Headers{UserID: HeaderUserID, Expires: HeaderExpires, Signature: HeaderSignature},
@@ -126,20 +137,20 @@ func Valid() Case { return Case{Name: "valid", Header: aliceHeaders()} }
 // Refused are the requests that must get 401 with the handler never run.
 func Refused() []Case {
 	return []Case{
-		{"missing", http.Header{}, refusal.Missing},
-		{"missing signature", with(aliceHeaders(), HeaderSignature), refusal.Missing},
-		{"empty signature", with(aliceHeaders(), HeaderSignature, ""), refusal.Missing},
-		{"malformed signature", with(aliceHeaders(), HeaderSignature, strings.Repeat("z", 64)), refusal.Malformed},
-		{"uppercase hex", with(aliceHeaders(), HeaderSignature, strings.ToUpper(aliceSig)), refusal.Malformed},
-		{"wrong signature", with(aliceHeaders(), HeaderSignature, wrongSig), refusal.Invalid},
-		{"other user's", with(aliceHeaders(), HeaderUserID, "bob"), refusal.Invalid},
-		{"expiry moved", with(aliceHeaders(), HeaderExpires, "2026-06-01T14:00:00.000Z"), refusal.Invalid},
-		{"expired", with(with(aliceHeaders(), HeaderExpires, pastExpiry), HeaderSignature, expiredSig), refusal.Expired},
-		{"expiry unreadable", with(aliceHeaders(), HeaderExpires, "tomorrow"), refusal.InvalidExpiry},
-		{"duplicated signature", with(aliceHeaders(), HeaderSignature, aliceSig, aliceSig), refusal.Duplicate},
-		{"duplicated user id", with(aliceHeaders(), HeaderUserID, "alice", "bob"), refusal.Duplicate},
-		{"oversized user id", with(aliceHeaders(), HeaderUserID, oversized), refusal.Oversized},
-		{"oversized signature", with(aliceHeaders(), HeaderSignature, oversized), refusal.Oversized},
+		{"missing", http.Header{}, sighttp.ReasonMissing},
+		{"missing signature", with(aliceHeaders(), HeaderSignature), sighttp.ReasonMissing},
+		{"empty signature", with(aliceHeaders(), HeaderSignature, ""), sighttp.ReasonMissing},
+		{"malformed signature", with(aliceHeaders(), HeaderSignature, strings.Repeat("z", 64)), sighttp.ReasonMalformed},
+		{"uppercase hex", with(aliceHeaders(), HeaderSignature, strings.ToUpper(aliceSig)), sighttp.ReasonMalformed},
+		{"wrong signature", with(aliceHeaders(), HeaderSignature, wrongSig), sighttp.ReasonInvalid},
+		{"other user's", with(aliceHeaders(), HeaderUserID, "bob"), sighttp.ReasonInvalid},
+		{"expiry moved", with(aliceHeaders(), HeaderExpires, "2026-06-01T14:00:00.000Z"), sighttp.ReasonInvalid},
+		{"expired", with(with(aliceHeaders(), HeaderExpires, pastExpiry), HeaderSignature, expiredSig), sighttp.ReasonExpired},
+		{"expiry unreadable", with(aliceHeaders(), HeaderExpires, "tomorrow"), sighttp.ReasonInvalidExpiry},
+		{"duplicated signature", with(aliceHeaders(), HeaderSignature, aliceSig, aliceSig), sighttp.ReasonDuplicate},
+		{"duplicated user id", with(aliceHeaders(), HeaderUserID, "alice", "bob"), sighttp.ReasonDuplicate},
+		{"oversized user id", with(aliceHeaders(), HeaderUserID, oversized), sighttp.ReasonOversized},
+		{"oversized signature", with(aliceHeaders(), HeaderSignature, oversized), sighttp.ReasonOversized},
 	}
 }
 
@@ -168,42 +179,62 @@ func Serve(h http.Handler) Do {
 	}
 }
 
-// Run checks the adapter mounted at url in front of p: the valid request
-// reaches the handler with alice's identity (and nothing else), and every
-// refused one gets the module's 401 with the handler never run. reasons, if
-// not nil, returns and forgets the reasons logged since its last call.
-func Run(t *testing.T, do Do, url string, p *Probe, reasons func() []string) {
+// A Send sends the request of c through the adapter under test (its
+// header names may repeat; a transport with lower-case keys lower-cases
+// them) and reports whether the handler behind it answered. A refusal must
+// be the transport's fixed answer: Send fails t otherwise (HTTP's checks it
+// with AssertRefused).
+type Send func(t *testing.T, c Case) (passed bool)
+
+// HTTP is the Send of an HTTP framework: the request of c to url through
+// do, which passed when the answer is 200 and was refused when it is
+// exactly the module's 401.
+func HTTP(do Do, url string) Send {
+	return func(t *testing.T, c Case) bool {
+		t.Helper()
+		res := do(Request(c, url))
+		if res.StatusCode == http.StatusOK {
+			return true
+		}
+		AssertRefused(t, res)
+		return false
+	}
+}
+
+// Run checks the adapter in front of p: the valid request reaches the
+// handler once with alice's identity (and nothing else), and every refused
+// one gets the transport's refusal with the handler never run. rec, if not
+// nil, must hold the adapter's logger and observer (rec.Options()): each
+// request is then one Decision with the right outcome, reason, scheme and
+// secret, and each refusal one log record with the same reason.
+func Run(t *testing.T, send Send, p *Probe, rec *Recorder) {
 	t.Helper()
 	t.Run(Valid().Name, func(t *testing.T) {
-		res := do(Request(Valid(), url))
-		assert.Equal(t, http.StatusOK, res.StatusCode)
+		require.True(t, send(t, Valid()), "the valid request passes")
 		calls, id, ok := p.Take()
 		require.Equal(t, 1, calls, "the handler runs once")
 		assert.True(t, ok, "the identity is there")
 		want := usersig.Identity{UserID: "alice", ExpiresAt: time.Date(2026, 6, 1, 13, 0, 0, 0, time.UTC)}
 		assert.Equal(t, want, id)
-		if reasons != nil {
-			assert.Empty(t, reasons(), "nothing logged")
-		}
+		rec.check(t, nil, sighttp.Decision{Outcome: sighttp.Accepted, Scheme: Scheme().Name, Secret: 0})
 	})
 	for _, c := range Refused() {
 		t.Run(c.Name, func(t *testing.T) {
-			AssertRefused(t, do(Request(c, url)))
+			assert.False(t, send(t, c), "refused")
 			calls, _, ok := p.Take()
 			assert.Zero(t, calls, "the handler never runs")
 			assert.False(t, ok)
-			if reasons != nil {
-				assert.Equal(t, []string{c.Reason}, reasons())
-			}
+			rec.check(t, []string{c.Reason}, sighttp.Decision{Outcome: sighttp.Rejected, Reason: c.Reason, Scheme: Scheme().Name, Secret: -1})
 		})
 	}
 }
 
-// RunReportOnly checks an adapter configured report-only (unsigned requests
-// allowed): an unsigned request reaches the handler without an identity,
-// a signed one with alice's, and a request with a bad signature, or a
-// repeated or oversized field, is still refused.
-func RunReportOnly(t *testing.T, do Do, url string, p *Probe) {
+// RunReportOnly checks an adapter configured report-only
+// (sighttp.WithUnsignedAllowed): an unsigned request reaches the handler
+// without an identity, a signed one with alice's, and a request with a bad
+// signature, or a repeated or oversized field, is still refused. rec is as
+// for Run.
+func RunReportOnly(t *testing.T, send Send, p *Probe, rec *Recorder) {
 	t.Helper()
 	for _, c := range []Case{
 		{Name: "no headers", Header: http.Header{}},
@@ -211,41 +242,43 @@ func RunReportOnly(t *testing.T, do Do, url string, p *Probe) {
 		{Name: "claims alice, empty signature", Header: with(aliceHeaders(), HeaderSignature, "")},
 	} {
 		t.Run(c.Name, func(t *testing.T) {
-			res := do(Request(c, url))
-			assert.Equal(t, http.StatusOK, res.StatusCode)
+			assert.True(t, send(t, c), "an unsigned request passes")
 			calls, id, ok := p.Take()
 			assert.Equal(t, 1, calls)
 			assert.False(t, ok, "an unsigned request has no identity")
 			assert.Zero(t, id)
+			rec.check(t, []string{sighttp.ReasonUnsigned}, sighttp.Decision{Outcome: sighttp.Unsigned, Reason: sighttp.ReasonUnsigned, Scheme: Scheme().Name, Secret: -1})
 		})
 	}
 	t.Run("signed", func(t *testing.T) {
-		res := do(Request(Valid(), url))
-		assert.Equal(t, http.StatusOK, res.StatusCode)
+		assert.True(t, send(t, Valid()))
 		calls, id, ok := p.Take()
 		assert.Equal(t, 1, calls)
 		assert.True(t, ok)
 		assert.Equal(t, "alice", id.UserID)
+		rec.check(t, nil, sighttp.Decision{Outcome: sighttp.Accepted, Scheme: Scheme().Name, Secret: 0})
 	})
 	for _, c := range Refused() {
-		if c.Reason == refusal.Missing {
+		if c.Reason == sighttp.ReasonMissing {
 			continue
 		}
 		t.Run(c.Name, func(t *testing.T) {
-			AssertRefused(t, do(Request(c, url)))
+			assert.False(t, send(t, c), "refused")
 			calls, _, _ := p.Take()
 			assert.Zero(t, calls, "the handler never runs")
+			rec.check(t, []string{c.Reason}, sighttp.Decision{Outcome: sighttp.Rejected, Reason: c.Reason, Scheme: Scheme().Name, Secret: -1})
 		})
 	}
 }
 
-// AssertRefused checks res is the module's 401 answer.
+// AssertRefused checks res is the module's 401 answer: status 401, the
+// body sighttp.UnauthorizedBody and its three headers.
 func AssertRefused(t *testing.T, res *http.Response) {
 	t.Helper()
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
-	assert.Equal(t, refusal.UnauthorizedBody, string(body))
+	assert.Equal(t, sighttp.UnauthorizedBody, string(body))
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
 	assert.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
@@ -259,5 +292,5 @@ func RefusedCase(name string) Case {
 			return c
 		}
 	}
-	panic("adaptertest: no refused case " + name)
+	panic("sighttptest: no refused case " + name)
 }

@@ -26,14 +26,9 @@ func probed(p *sighttptest.Probe) http.Handler {
 }
 
 func TestSuiteMiddleware(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	h := sighttp.Middleware(sighttptest.Signer(t), rec.Options()...)(probed(&p))
-	sighttptest.Run(t, sighttptest.HTTP(sighttptest.Serve(h), "/api"), &p, rec)
-
-	rec = sighttptest.NewRecorder()
-	h = sighttp.Middleware(sighttptest.Signer(t), append(rec.Options(), sighttp.WithUnsignedAllowed())...)(probed(&p))
-	sighttptest.RunReportOnly(t, sighttptest.HTTP(sighttptest.Serve(h), "/api"), &p, rec)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return sighttptest.HTTP(sighttptest.Serve(sighttp.Middleware(sighttptest.Signer(t), opts...)(probed(p))), "/api")
+	})
 }
 
 // checkSend sends a case straight to Gate.Check, its names matched without
@@ -52,12 +47,9 @@ func checkSend(g *sighttp.Gate, p *sighttptest.Probe) sighttptest.Send {
 }
 
 func TestSuiteCheck(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	sighttptest.Run(t, checkSend(sighttp.NewGate(sighttptest.Signer(t), rec.Options()...), &p), &p, rec)
-	rec = sighttptest.NewRecorder()
-	g := sighttp.NewGate(sighttptest.Signer(t), append(rec.Options(), sighttp.WithUnsignedAllowed())...)
-	sighttptest.RunReportOnly(t, checkSend(g, &p), &p, rec)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return checkSend(sighttp.NewGate(sighttptest.Signer(t), opts...), p)
+	})
 }
 
 // An inner report-only Gate that saw no signature of its own hides what an

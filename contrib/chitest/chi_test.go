@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/usersig/usersig/sighttp/sighttptest"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/usersig/usersig/sighttp/sighttptest"
 )
 
 func router(mw func(http.Handler) http.Handler, p *sighttptest.Probe) http.Handler {
@@ -21,15 +21,7 @@ func router(mw func(http.Handler) http.Handler, p *sighttptest.Probe) http.Handl
 }
 
 func TestChiUse(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	r := router(sighttp.Middleware(sighttptest.Signer(t), rec.Options()...), &p)
-	sighttptest.Run(t, sighttptest.HTTP(sighttptest.Serve(r), "/api"), &p, rec)
-}
-
-func TestChiUseReportOnly(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	r := router(sighttp.Middleware(sighttptest.Signer(t), append(rec.Options(), sighttp.WithUnsignedAllowed())...), &p)
-	sighttptest.RunReportOnly(t, sighttptest.HTTP(sighttptest.Serve(r), "/api"), &p, rec)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return sighttptest.HTTP(sighttptest.Serve(router(sighttp.Middleware(sighttptest.Signer(t), opts...), p)), "/api")
+	})
 }

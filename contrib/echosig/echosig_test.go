@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig/contrib/echosig"
-	"github.com/usersig/usersig/sighttp/sighttptest"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/usersig/usersig/sighttp/sighttptest"
 )
 
 // router mounts mw in front of a handler that reports what
@@ -28,17 +28,9 @@ func router(mw echo.MiddlewareFunc, p *sighttptest.Probe) *echo.Echo {
 }
 
 func TestMiddleware(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	e := router(echosig.Middleware(sighttptest.Signer(t), rec.Options()...), &p)
-	sighttptest.Run(t, sighttptest.HTTP(sighttptest.Serve(e), "/api"), &p, rec)
-}
-
-func TestMiddlewareReportOnly(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	e := router(echosig.Middleware(sighttptest.Signer(t), append(rec.Options(), sighttp.WithUnsignedAllowed())...), &p)
-	sighttptest.RunReportOnly(t, sighttptest.HTTP(sighttptest.Serve(e), "/api"), &p, rec)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return sighttptest.HTTP(sighttptest.Serve(router(echosig.Middleware(sighttptest.Signer(t), opts...), p)), "/api")
+	})
 }
 
 // echo's own WrapMiddleware is safe too: the same suite passes through it.

@@ -37,17 +37,9 @@ func serve(t *testing.T, a *fiber.App) sighttptest.Do {
 }
 
 func TestMiddleware(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	a := app(fibersig.Middleware(sighttptest.Signer(t), rec.Options()...), &p)
-	sighttptest.Run(t, sighttptest.HTTP(serve(t, a), "/api"), &p, rec)
-}
-
-func TestMiddlewareReportOnly(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	a := app(fibersig.Middleware(sighttptest.Signer(t), append(rec.Options(), sighttp.WithUnsignedAllowed())...), &p)
-	sighttptest.RunReportOnly(t, sighttptest.HTTP(serve(t, a), "/api"), &p, rec)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return sighttptest.HTTP(serve(t, app(fibersig.Middleware(sighttptest.Signer(t), opts...), p)), "/api")
+	})
 }
 
 // With fiber's header normalising off, "x-user-signature" and

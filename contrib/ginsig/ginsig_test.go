@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig/contrib/ginsig"
-	"github.com/usersig/usersig/sighttp/sighttptest"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/usersig/usersig/sighttp/sighttptest"
 )
 
 func init() { gin.SetMode(gin.TestMode) }
@@ -28,17 +28,9 @@ func router(mw gin.HandlerFunc, p *sighttptest.Probe) *gin.Engine {
 }
 
 func TestMiddleware(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	r := router(ginsig.Middleware(sighttptest.Signer(t), rec.Options()...), &p)
-	sighttptest.Run(t, sighttptest.HTTP(sighttptest.Serve(r), "/api"), &p, rec)
-}
-
-func TestMiddlewareReportOnly(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	r := router(ginsig.Middleware(sighttptest.Signer(t), append(rec.Options(), sighttp.WithUnsignedAllowed())...), &p)
-	sighttptest.RunReportOnly(t, sighttptest.HTTP(sighttptest.Serve(r), "/api"), &p, rec)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return sighttptest.HTTP(sighttptest.Serve(router(ginsig.Middleware(sighttptest.Signer(t), opts...), p)), "/api")
+	})
 }
 
 // A later middleware is part of the chain the rejection stops, and one that

@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig/contrib/ginsig"
-	"github.com/usersig/usersig/sighttp/sighttptest"
 	"github.com/usersig/usersig/internal/refusal"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/usersig/usersig/sighttp/sighttptest"
 )
 
 // naiveWrapHH is the adapter most gin users copy for a

@@ -120,23 +120,15 @@ func streaming(client healthpb.HealthClient) sighttptest.Send {
 }
 
 func TestUnary(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	sighttptest.Run(t, unary(guarded(t, &p, rec.Options()...)), &p, rec)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return unary(guarded(t, p, opts...))
+	})
 }
 
 func TestStreaming(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	sighttptest.Run(t, streaming(guarded(t, &p, rec.Options()...)), &p, rec)
-}
-
-func TestReportOnly(t *testing.T) {
-	var p sighttptest.Probe
-	rec := sighttptest.NewRecorder()
-	client := guarded(t, &p, append(rec.Options(), sighttp.WithUnsignedAllowed())...)
-	t.Run("unary", func(t *testing.T) { sighttptest.RunReportOnly(t, unary(client), &p, rec) })
-	t.Run("streaming", func(t *testing.T) { sighttptest.RunReportOnly(t, streaming(client), &p, rec) })
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return streaming(guarded(t, p, opts...))
+	})
 }
 
 // The tenant key comes from the metadata too, under the same rules.

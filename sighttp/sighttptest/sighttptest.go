@@ -7,14 +7,15 @@
 //
 // An adapter for a new transport passes it like this:
 //
-//	var p sighttptest.Probe            // the handler behind the adapter calls p.Saw
-//	rec := sighttptest.NewRecorder()   // what the Gate logged and observed
-//	mw := yourAdapter(sighttptest.Signer(t), rec.Options()...)
-//	sighttptest.Run(t, send, &p, rec)  // send: one request through your transport
+//	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+//		// your adapter, built with sighttptest.Signer(t) and opts, in front
+//		// of a handler that calls p.Saw(sighttp.IdentityFromContext(ctx))
+//		return send // one request through your transport
+//	})
 //
 // where send is HTTP(do, url) for an HTTP framework, or a Send of your own
 // that carries a Case's fields in your transport and checks its refusal
-// answer. Its signatures are computed here with crypto/hmac, from the
+// answer (contrib/grpcsig's does, with gRPC metadata and status codes). Its signatures are computed here with crypto/hmac, from the
 // scheme's definition, not with usersig.
 package sighttptest
 
@@ -199,6 +200,28 @@ func HTTP(do Do, url string) Send {
 		AssertRefused(t, res)
 		return false
 	}
+}
+
+// A Mount builds the adapter under test from sighttp options, with the
+// suite's Signer, in front of a handler that calls p.Saw with the identity
+// it sees, and returns how to send it a request.
+type Mount func(p *Probe, opts ...sighttp.Option) Send
+
+// RunSuite is the whole suite for one adapter: Run, then RunReportOnly with
+// sighttp.WithUnsignedAllowed, each on an adapter mount builds afresh with a
+// Recorder's options.
+func RunSuite(t *testing.T, mount Mount) {
+	t.Helper()
+	t.Run("verify", func(t *testing.T) {
+		var p Probe
+		rec := NewRecorder()
+		Run(t, mount(&p, rec.Options()...), &p, rec)
+	})
+	t.Run("report-only", func(t *testing.T) {
+		var p Probe
+		rec := NewRecorder()
+		RunReportOnly(t, mount(&p, append(rec.Options(), sighttp.WithUnsignedAllowed())...), &p, rec)
+	})
 }
 
 // Run checks the adapter in front of p: the valid request reaches the

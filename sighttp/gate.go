@@ -60,6 +60,9 @@ func NewGate(s *usersig.Signer, opts ...Option) *Gate {
 		panic("sighttp: a Gate needs a Signer, WithSignerLookup or WithTenantLookup")
 	}
 	g := &Gate{config: cfg, signer: s}
+	if g.onError == nil {
+		g.onError = DefaultErrorHandler
+	}
 	if cfg.lookup != nil || cfg.tenant != nil {
 		g.signer = nil
 	}

@@ -53,30 +53,38 @@ func (g *Gate) Handler(next http.Handler) http.Handler {
 	if next == nil {
 		panic("sighttp: Middleware given a nil http.Handler")
 	}
-	onError := g.onError
-	if onError == nil {
-		onError = DefaultErrorHandler
-	}
-	return &gateHandler{g: g, next: next, onError: onError}
+	return &gateHandler{g: g, next: next}
 }
 
 type gateHandler struct {
-	g       *Gate
-	next    http.Handler
-	onError func(http.ResponseWriter, *http.Request, error)
+	g    *Gate
+	next http.Handler
 }
 
 func (h *gateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r, ok := h.g.Admit(w, r); ok {
+		h.next.ServeHTTP(w, r)
+	}
+}
+
+// Admit is the decision for a net/http request, for adapters of routers
+// that hand one over (contrib/ginsig, echosig): on acceptance it returns r
+// with the verified identity in its context, and under
+// WithUnsignedAllowed an unsigned r without one (r itself when nothing
+// changes), and true; on a refusal it writes the error handler's answer
+// (WithErrorHandler, DefaultErrorHandler by default) to w and returns
+// false, and the request must go no further.
+func (g *Gate) Admit(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
 	req := Request{Method: r.Method, Path: r.URL.Path}
-	ctx, err := h.g.decide(r.Context(), &req, r)
+	ctx, err := g.decide(r.Context(), &req, r)
 	if err != nil {
-		h.onError(w, r, err)
-		return
+		g.onError(w, r, err)
+		return nil, false
 	}
 	if ctx != r.Context() {
 		r = r.WithContext(ctx)
 	}
-	h.next.ServeHTTP(w, r)
+	return r, true
 }
 
 // DefaultErrorHandler is what Middleware answers a rejected request with by

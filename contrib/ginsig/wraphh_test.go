@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig/contrib/ginsig"
-	"github.com/usersig/usersig/internal/refusal"
 	"github.com/usersig/usersig/sighttp"
 	"github.com/usersig/usersig/sighttp/sighttptest"
 )
@@ -48,7 +47,7 @@ func TestNaiveWrapHHIsUnsafe(t *testing.T) {
 		assert.Equal(t, 1, calls, "and yet the handler ran for the forged request")
 		body, err := io.ReadAll(res.Body)
 		require.NoError(t, err)
-		assert.Equal(t, refusal.UnauthorizedBody+"ok", string(body), "its output follows the 401")
+		assert.Equal(t, sighttp.UnauthorizedBody+"ok", string(body), "its output follows the 401")
 
 		do(sighttptest.Request(sighttptest.Valid(), "/api"))
 		calls, _, ok := p.Take()

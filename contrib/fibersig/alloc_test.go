@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig/contrib/fibersig"
 	"github.com/usersig/usersig/sighttp/sighttptest"
-	"github.com/valyala/fasthttp"
 )
 
 // TestAllocations pins fibersig's cost on an accepted request to one
@@ -20,20 +19,10 @@ func TestAllocations(t *testing.T) {
 		t.Skip("the race detector's instrumentation allocates")
 	}
 	allocs := func(mw ...fiber.Handler) float64 {
-		a := fiber.New()
-		for _, h := range mw {
-			a.Use(h)
-		}
-		a.Get("/api", func(c *fiber.Ctx) error { return nil })
-		h := a.Handler()
-		var ctx fasthttp.RequestCtx
-		ctx.Request.SetRequestURI("/api")
-		for name, vs := range sighttptest.Valid().Header {
-			ctx.Request.Header.Set(name, vs[0])
-		}
-		h(&ctx)
+		h, ctx := handler(mw...)
+		h(ctx)
 		require.Equal(t, http.StatusOK, ctx.Response.StatusCode())
-		return testing.AllocsPerRun(200, func() { h(&ctx) })
+		return testing.AllocsPerRun(200, func() { h(ctx) })
 	}
 	bare := allocs()
 	assert.LessOrEqual(t, allocs(fibersig.Middleware(sighttptest.Signer(t)))-bare, 1.0)

@@ -99,7 +99,8 @@ type Request struct {
 	Method, Path string
 }
 
-// Check decides one request. On acceptance it returns ctx carrying the
+// Check decides one request; ctx is the request's context (never nil). On
+// acceptance it returns ctx carrying the
 // verified identity (for IdentityFromContext) and a nil error; under
 // WithUnsignedAllowed an unsigned request gets ctx without any identity (an
 // outer one hidden) and a nil error. Otherwise it returns ctx unchanged and
@@ -108,8 +109,15 @@ type Request struct {
 // Reason gives. The adapter answers a refusal with its transport's fixed
 // answer (UnauthorizedBody, codes.Unauthenticated), never with err.Error().
 func (g *Gate) Check(ctx context.Context, req Request) (context.Context, error) {
+	if req.Header == nil {
+		req.Header = noValues
+	}
 	return g.decide(ctx, &req, nil)
 }
+
+// noValues is the carrier of a Request without one: it holds nothing, so
+// the request is unsigned.
+func noValues(string) []string { return nil }
 
 // decide is Check, and under Middleware (r != nil) reads r with the
 // options that need it.

@@ -195,3 +195,9 @@ func TestObserverSecret(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sighttp.Decision{Outcome: sighttp.Accepted, Scheme: "sighttptest", Secret: 1}, got)
 }
+
+// A Request without a carrier is an unsigned request, never a panic.
+func TestCheckWithoutCarrier(t *testing.T) {
+	_, err := sighttp.NewGate(sighttptest.Signer(t)).Check(context.Background(), sighttp.Request{})
+	assert.ErrorIs(t, err, sighttp.ErrNoSignature)
+}

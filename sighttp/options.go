@@ -125,6 +125,10 @@ func WithUnsignedAllowed() Option {
 // Tell the client as little as the default does: which check failed helps
 // an attacker more than a user. Never write err.Error() to the response.
 //
+// It answers for Middleware and Gate.Admit, and so for ginsig and echosig;
+// fibersig takes an error handler in fiber's terms (fibersig.Handler), and
+// grpcsig answers every refusal with one fixed status.
+//
 // Default: DefaultErrorHandler, a 401 with the body {"error":"unauthorized"}.
 func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
 	return func(c *config) {

@@ -13,7 +13,8 @@
 // The headers are read in place, without copying them to net/http's form;
 // an accepted request costs one allocation, the context that carries its
 // identity. Mounting sighttp.Middleware through fiber's net/http adaptor
-// also works, at the cost of converting every request.
+// also works, at the cost of converting every request; the identity then
+// reaches fiber's own context, sighttp.IdentityFromContext(c.Context()).
 package fibersig
 
 import (

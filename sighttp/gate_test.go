@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -179,10 +178,10 @@ func TestNewGatePanics(t *testing.T) {
 // shows as 1.
 func TestObserverSecret(t *testing.T) {
 	old := []byte("previous-secret-0123456789abcdef")
-	prev, err := usersig.New(sighttptest.Scheme(), old, usersig.WithClock(func() time.Time { return sighttptest.Now }))
+	prev, err := usersig.New(sighttptest.Scheme(), old, usersig.WithClock(sighttptest.Now))
 	require.NoError(t, err)
 	rotated, err := usersig.New(sighttptest.Scheme(), []byte("current-secret-0123456789abcdefgh"),
-		usersig.WithPreviousSecrets(old), usersig.WithClock(func() time.Time { return sighttptest.Now }))
+		usersig.WithPreviousSecrets(old), usersig.WithClock(sighttptest.Now))
 	require.NoError(t, err)
 	cred, err := prev.Issue(usersig.Identity{UserID: "alice"})
 	require.NoError(t, err)

@@ -47,8 +47,9 @@ const (
 	secret = "sighttptest-secret-0123456789abcdef"
 )
 
-// Now is the suite's clock: every expiry is judged against it.
-var Now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+// Now is the suite's clock, for usersig.WithClock: every expiry is judged
+// against 2026-06-01 12:00 UTC.
+func Now() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
 
 // Scheme is the suite's scheme (Product Fruits' rule, in hex, in X-User-*
 // headers).
@@ -64,7 +65,7 @@ func Scheme() usersig.Scheme {
 // Signer is the Signer the adapters under test verify with.
 func Signer(t testing.TB) *usersig.Signer {
 	t.Helper()
-	s, err := usersig.New(Scheme(), []byte(secret), usersig.WithClock(func() time.Time { return Now }))
+	s, err := usersig.New(Scheme(), []byte(secret), usersig.WithClock(Now))
 	require.NoError(t, err)
 	return s
 }

@@ -190,6 +190,14 @@ func TestIdentityCannotBeForged(t *testing.T) {
 // buffers after the request (fasthttp) cannot change it, whether the
 // strings fit inline or not.
 func TestIdentityOwnsItsStrings(t *testing.T) {
+	var strs []string
+	for f := range reflect.TypeFor[usersig.Identity]().Fields() {
+		if f.Type.Kind() == reflect.String {
+			strs = append(strs, f.Name)
+		}
+	}
+	require.Equal(t, []string{"UserID", "Email"}, strs, "a new string field must be copied by the identity's context too")
+
 	for _, n := range []int{5, 200} {
 		buf := []byte(strings.Repeat("a", n))
 		email := []byte("a@example.com")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the modules that live beside the core in this repository — the
-# framework adapters (contrib/ginsig, echosig, fibersig), chi's test
+# framework adapters (contrib/ginsig, echosig, fibersig, grpcsig), chi's test
 # (contrib/chitest) and the browser test (internal/interop/browser) — and
 # that the core module never gains their dependencies:
 #
@@ -20,7 +20,7 @@ die() { echo "check.sh: $*" >&2; exit 1; }
 command -v go >/dev/null 2>&1 || die "go not found"
 
 # Every module path a core-only user must never see.
-frameworks='github\.com/(gin-gonic|labstack|gofiber|valyala|go-chi|chromedp)/'
+frameworks='(github\.com/(gin-gonic|labstack|gofiber|valyala|go-chi|chromedp|grpc-ecosystem)/|google\.golang\.org/grpc )'
 
 for dir in "$root"/contrib/*/; do
 	[ -f "$dir/go.mod" ] || continue
@@ -28,6 +28,15 @@ for dir in "$root"/contrib/*/; do
 	echo "--- $mod: go vet, staticcheck, go test, go test -race"
 	(cd "$dir" && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... &&
 		go test ./... && go test -race ./...)
+done
+
+# No contrib module may import the core's internal/ packages: a newer core
+# could break it, since they are no API.
+for dir in "$root"/contrib/*/; do
+	[ -f "$dir/go.mod" ] || continue
+	if (cd "$dir" && go list -deps -test ./...) | grep '^github\.com/usersig/usersig/internal/'; then
+		die "${dir#"$root"/} imports the core's internal/ packages (above)"
+	fi
 done
 
 echo "--- core: go list -m all names no framework"

@@ -19,8 +19,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig"
-	"github.com/usersig/usersig/internal/adaptertest"
-	"github.com/usersig/usersig/internal/refusal"
 )
 
 type fakeClock struct {
@@ -184,7 +182,7 @@ func TestCachedLookupBoundsLoadsOfRandomKeys(t *testing.T) {
 		assert.LessOrEqual(t, n, int64(2*rate), "second %d", sec)
 	}
 	for _, r := range reasons() {
-		assert.Contains(t, []string{refusal.UnknownSigner, refusal.Error}, r)
+		assert.Contains(t, []string{ReasonUnknownSigner, ReasonError}, r)
 	}
 }
 
@@ -221,7 +219,7 @@ func TestCachedLookupCachesMissesBriefly(t *testing.T) {
 	clock.Advance(5 * time.Second)
 	assert.Equal(t, http.StatusOK, status(h, signedRequest("pk_new", secretV1, "alice")), "known once the miss expires")
 	assert.Equal(t, int64(2), db.loads.Load())
-	assert.Equal(t, slicesRepeat(refusal.UnknownSigner, 10), reasons())
+	assert.Equal(t, slicesRepeat(ReasonUnknownSigner, 10), reasons())
 }
 
 func slicesRepeat(s string, n int) []string {
@@ -251,7 +249,7 @@ func TestCachedLookupLoaderErrorsAre401(t *testing.T) {
 		h.ServeHTTP(w, signedRequest(key, secretV1, "alice"))
 		adaptertest.AssertRefused(t, w.Result())
 	}
-	assert.Equal(t, []string{refusal.Error, refusal.UnknownSigner, refusal.UnknownSigner, refusal.UnknownSigner}, reasons())
+	assert.Equal(t, []string{ReasonError, ReasonUnknownSigner, ReasonUnknownSigner, ReasonUnknownSigner}, reasons())
 	require.Len(t, seen, 4)
 	assert.ErrorIs(t, seen[0], dbDown, "an error handler can tell a failing database")
 	assert.NotErrorIs(t, seen[0], ErrUnknownSigner)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -141,7 +142,7 @@ func TestIdentitySurvivesContextCopy(t *testing.T) {
 	h := sighttp.Middleware(s)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { ctx = r.Context() }))
 	mwServe(h, mwRequest("/", [2]string{hdrProfID, mwUserID}, [2]string{hdrProfSig, mwNodeSig}))
 	require.NotNil(t, ctx)
-	assert.Equal(t, "*context.valueCtx", fmt.Sprintf("%T", ctx), "the identity must sit in a plain context.WithValue")
+	assert.NotContains(t, fmt.Sprintf("%T", ctx), "cancel", "a plain value context, with no goroutine or cancel of its own")
 
 	id, ok := sighttp.IdentityFromContext(rebuildFromValues(ctx))
 	assert.True(t, ok, "identity lost when the context was copied value by value")
@@ -183,4 +184,29 @@ func TestIdentityCannotBeForged(t *testing.T) {
 	r := mwRequest("/", [2]string{hdrProfID, "admin"}, [2]string{hdrProfSig, mwNodeSig}).
 		WithContext(context.WithValue(context.Background(), identityKey{}, &forged))
 	mwAssertRejected(t, mwServe(sighttp.Middleware(s, sighttp.WithUnsignedAllowed())(next), r), next)
+}
+
+// The identity in a context owns its strings: a transport that reuses its
+// buffers after the request (fasthttp) cannot change it, whether the
+// strings fit inline or not.
+func TestIdentityOwnsItsStrings(t *testing.T) {
+	var strs []string
+	for f := range reflect.TypeFor[usersig.Identity]().Fields() {
+		if f.Type.Kind() == reflect.String {
+			strs = append(strs, f.Name)
+		}
+	}
+	require.Equal(t, []string{"UserID", "Email"}, strs, "a new string field must be copied by the identity's context too")
+
+	for _, n := range []int{5, 200} {
+		buf := []byte(strings.Repeat("a", n))
+		email := []byte("a@example.com")
+		id := usersig.Identity{UserID: unsafe.String(&buf[0], len(buf)), Email: unsafe.String(&email[0], len(email))}
+		ctx := sighttp.ContextWithIdentity(context.Background(), id)
+		buf[0], email[0] = 'X', 'X'
+		got, ok := sighttp.IdentityFromContext(ctx)
+		require.True(t, ok)
+		assert.Equal(t, strings.Repeat("a", n), got.UserID, n)
+		assert.Equal(t, "a@example.com", got.Email, n)
+	}
 }

@@ -22,18 +22,36 @@
 // adapter for another framework or for gRPC metadata refuses exactly what
 // the middleware refuses.
 //
+// # One decision for every transport
+//
+// [Gate] is the decision itself: [NewGate] takes Middleware's options, and
+// [Gate.Check] decides one request read through any carrier of named values
+// (a [Request]). Middleware ([Gate.Handler]), contrib/ginsig, echosig,
+// fibersig and grpcsig are thin shells over it, so every transport refuses
+// the same requests with the same reason words. An adapter of your own
+// answers a refusal with its transport's fixed answer ([UnauthorizedBody]
+// for HTTP) and passes the suite in package sighttptest.
+//
 // # Many tenants
 //
 // A service that verifies for many projects, each with its own secret,
-// picks the Signer per request with [WithSignerLookup]; [SignersByHeader]
-// builds the lookup from a map keyed by an API key header.
+// picks the Signer per request by a tenant key with [WithTenantLookup] and
+// a [SignerSource] — a [SignerCache] over your database, or a fixed
+// [SignerMap] — in every transport. [WithSignerLookup] and
+// [SignersByHeader] are the net/http-only forms.
+//
+// # Observing
+//
+// [WithObserver] is called once per decision with a [Decision]: outcome,
+// reason word, scheme, tenant key and which secret matched, never a
+// credential value (contrib/otelsig makes metrics of it).
 //
 // # Rolling out
 //
 // [WithUnsignedAllowed] is the report-only mode: requests that carry no
 // signature pass without an identity, while a wrong signature is still
 // refused. [WithLogger] records each refusal (and each unsigned pass) with a
-// reason word and never a credential value.
+// reason word (the Reason… constants) and never a credential value.
 //
 // # Errors
 //

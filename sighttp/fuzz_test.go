@@ -1,7 +1,9 @@
 package sighttp_test
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -60,6 +62,47 @@ func FuzzFromCookie(f *testing.F) {
 			if len(std[name]) > 1 && err == nil {
 				t.Fatalf("%s sent twice, accepted", name)
 			}
+		}
+	})
+}
+
+// FuzzGateCheck: whatever a carrier holds, Check accepts only one value
+// per field whose signature Authenticate accepts, puts exactly that
+// identity in the context, and reports one Decision that says the same.
+func FuzzGateCheck(f *testing.F) {
+	s := mwSigner(f, usersig.Proficient(), mwSecret)
+	f.Add(mwUserID, mwNodeSig, uint8(0))
+	f.Add(mwUserID, mwNodeSig, uint8(1))
+	f.Add("bob", mwNodeSig, uint8(2))
+	f.Add("", "", uint8(3))
+	var got []sighttp.Decision
+	g := sighttp.NewGate(s, sighttp.WithObserver(func(_ context.Context, d sighttp.Decision) { got = append(got, d) }))
+	f.Fuzz(func(t *testing.T, user, sig string, twice uint8) {
+		got = got[:0]
+		uk, sg := http.CanonicalHeaderKey(hdrProfID), http.CanonicalHeaderKey(hdrProfSig)
+		md := map[string][]string{uk: {user}, sg: {sig}}
+		if twice&1 != 0 {
+			md[uk] = append(md[uk], user)
+		}
+		if twice&2 != 0 {
+			md[sg] = append(md[sg], sig)
+		}
+		get := func(name string) []string { return md[http.CanonicalHeaderKey(name)] }
+		ctx, err := g.Check(context.Background(), sighttp.Request{Header: get})
+		if len(got) != 1 {
+			t.Fatalf("%d decisions", len(got))
+		}
+		want, wantErr := s.Authenticate(usersig.Credential{UserID: user, Signature: sig})
+		id, ok := sighttp.IdentityFromContext(ctx)
+		switch {
+		case err == nil && (twice != 0 || wantErr != nil || len(user) > 1024 || len(sig) > 1024):
+			t.Fatalf("accepted %q %q twice=%d", user, sig, twice)
+		case err == nil && (!ok || id != want || got[0].Outcome != sighttp.Accepted):
+			t.Fatalf("accepted with identity %v %v, decision %+v", id, ok, got[0])
+		case err != nil && twice == 0 && wantErr == nil && len(user) <= 1024 && len(sig) <= 1024:
+			t.Fatalf("refused (%v) what Authenticate accepts", err)
+		case err != nil && (ok || got[0].Outcome != sighttp.Rejected || got[0].Reason != sighttp.Reason(err)):
+			t.Fatalf("refused (%v) with identity %v %v, decision %+v", err, id, ok, got[0])
 		}
 	})
 }

@@ -1,19 +1,12 @@
 package sighttp
 
 import (
+	"context"
 	"errors"
 	"log/slog"
-	"net/http"
+	"strings"
 
 	"github.com/usersig/usersig"
-	"github.com/usersig/usersig/internal/refusal"
-)
-
-// The messages of the records WithLogger writes, shared with every adapter
-// so one log query finds refusals from all of them.
-const (
-	msgRejected = refusal.MsgRejected
-	msgUnsigned = refusal.MsgUnsigned
 )
 
 // Reason names the check err failed, as WithLogger logs it in the reason
@@ -27,37 +20,39 @@ func Reason(err error) string {
 	var fe *FieldError
 	switch {
 	case errors.Is(err, ErrNoSignature):
-		return refusal.Missing
+		return ReasonMissing
 	case errors.As(err, &fe):
 		switch fe.Reason {
 		case reasonRepeated:
-			return refusal.Duplicate
+			return ReasonDuplicate
 		case reasonTooLong:
-			return refusal.Oversized
+			return ReasonOversized
 		case reasonUndecodable:
-			return refusal.Undecodable
+			return ReasonUndecodable
 		}
-		return refusal.MalformedField
+		return ReasonMalformedField
 	case errors.Is(err, usersig.ErrMalformedSignature):
-		return refusal.Malformed
+		return ReasonMalformed
 	case errors.Is(err, usersig.ErrInvalidSignature):
-		return refusal.Invalid
+		return ReasonInvalid
 	case errors.Is(err, usersig.ErrExpired):
-		return refusal.Expired
+		return ReasonExpired
 	case errors.Is(err, usersig.ErrInvalidExpiry):
-		return refusal.InvalidExpiry
+		return ReasonInvalidExpiry
 	case errors.Is(err, usersig.ErrMissingIdentity):
-		return refusal.NoIdentity
+		return ReasonNoIdentity
 	case errors.Is(err, ErrUnknownSigner):
-		return refusal.UnknownSigner
+		return ReasonUnknownSigner
 	}
-	return refusal.Error
+	return ReasonError
 }
 
 // log writes one record without any credential value, secret, query string
-// or error text the package does not control.
-func (v *verifier) log(r *http.Request, s *usersig.Signer, msg, reason string, err error) {
-	if v.logger == nil || !v.logger.Enabled(r.Context(), slog.LevelInfo) {
+// or error text the package does not control. The method and path are
+// cloned: a transport such as fasthttp lends them only for the request, and
+// a log handler may keep the record longer.
+func (g *Gate) log(ctx context.Context, req *Request, s *usersig.Signer, msg, reason string, err error) {
+	if g.logger == nil || !g.logger.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 7)
@@ -73,6 +68,6 @@ func (v *verifier) log(r *http.Request, s *usersig.Signer, msg, reason string, e
 	if s != nil {
 		attrs = append(attrs, slog.String("scheme", s.Scheme().Name))
 	}
-	attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
-	v.logger.LogAttrs(r.Context(), slog.LevelInfo, msg, attrs...)
+	attrs = append(attrs, slog.String("method", strings.Clone(req.Method)), slog.String("path", strings.Clone(req.Path)))
+	g.logger.LogAttrs(ctx, slog.LevelInfo, msg, attrs...)
 }

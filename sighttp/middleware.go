@@ -1,17 +1,10 @@
 package sighttp
 
 import (
-	"errors"
 	"net/http"
-	"sync"
 
 	"github.com/usersig/usersig"
-	"github.com/usersig/usersig/internal/refusal"
 )
-
-// maxCachedExtractors bounds the default extractors Middleware keeps per
-// header set under WithSignerLookup.
-const maxCachedExtractors = 64
 
 // Middleware returns HTTP middleware that lets a request through only with a
 // valid signature of the identity it claims, and puts that identity in the
@@ -42,36 +35,56 @@ const maxCachedExtractors = 64
 // github.com/rs/cors, or a few lines of the standard library (see the
 // example). Allow the credential's headers there (Access-Control-Allow-Headers).
 //
-// s may be nil when WithSignerLookup is given, and is then unused. Middleware
-// panics if s is nil without a lookup, on a nil option, and when the
-// returned function is given a nil handler.
+// Middleware is the net/http shell of the Gate NewGate(s, opts...) builds
+// once; see Gate for the decision and Handler to share one Gate. s may be
+// nil when WithSignerLookup or WithTenantLookup is given, and is then
+// unused. Middleware panics where NewGate does, and when the returned
+// function is given a nil handler.
 func Middleware(s *usersig.Signer, opts ...Option) func(http.Handler) http.Handler {
-	var cfg config
-	for _, opt := range opts {
-		if opt == nil {
-			panic("sighttp: nil Option")
-		}
-		opt(&cfg)
+	g := NewGate(s, opts...)
+	return func(next http.Handler) http.Handler { return g.Handler(next) }
+}
+
+// Handler is Middleware over g: it lets a request through to next only as
+// g decides, with the identity in its context, and answers a refusal with
+// WithErrorHandler's handler (DefaultErrorHandler by default). It panics
+// on a nil next.
+func (g *Gate) Handler(next http.Handler) http.Handler {
+	if next == nil {
+		panic("sighttp: Middleware given a nil http.Handler")
 	}
-	if cfg.lookup == nil && s == nil {
-		panic("sighttp: Middleware needs a Signer or WithSignerLookup")
+	return &gateHandler{g: g, next: next}
+}
+
+type gateHandler struct {
+	g    *Gate
+	next http.Handler
+}
+
+func (h *gateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r, ok := h.g.Admit(w, r); ok {
+		h.next.ServeHTTP(w, r)
 	}
-	v := &verifier{config: cfg, signer: s}
-	if cfg.lookup != nil {
-		v.signer = nil
+}
+
+// Admit is the decision for a net/http request, for adapters of routers
+// that hand one over (contrib/ginsig, echosig): on acceptance it returns r
+// with the verified identity in its context, and under
+// WithUnsignedAllowed an unsigned r without one (r itself when nothing
+// changes), and true; on a refusal it writes the error handler's answer
+// (WithErrorHandler, DefaultErrorHandler by default) to w and returns
+// false, and the request must go no further.
+func (g *Gate) Admit(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
+	req := Request{Method: r.Method, Path: r.URL.Path}
+	ctx, err := g.decide(r.Context(), &req, r)
+	if err != nil {
+		g.onError(w, r, err)
+		return nil, false
 	}
-	if v.onError == nil {
-		v.onError = DefaultErrorHandler
+	if ctx != r.Context() {
+		r = r.WithContext(ctx)
 	}
-	if v.extract == nil && v.signer != nil {
-		v.extract = FromHeaders(requestHeaders(s.Scheme()))
-	}
-	return func(next http.Handler) http.Handler {
-		if next == nil {
-			panic("sighttp: Middleware given a nil http.Handler")
-		}
-		return &verifyHandler{v: v, next: next}
-	}
+	return r, true
 }
 
 // DefaultErrorHandler is what Middleware answers a rejected request with by
@@ -80,86 +93,5 @@ func Middleware(s *usersig.Signer, opts ...Option) func(http.Handler) http.Handl
 // {"error":"unauthorized"}, whatever err is. Call it from your own error
 // handler for the cases you do not treat differently.
 func DefaultErrorHandler(w http.ResponseWriter, _ *http.Request, _ error) {
-	refusal.WriteUnauthorized(w)
-}
-
-// verifier is a configured Middleware, shared by every handler it wraps.
-type verifier struct {
-	config
-	signer *usersig.Signer // nil under WithSignerLookup
-
-	mu    sync.RWMutex
-	byHdr map[usersig.Headers]Extractor // default extractors under WithSignerLookup
-}
-
-type verifyHandler struct {
-	v    *verifier
-	next http.Handler
-}
-
-func (h *verifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	v := h.v
-	s := v.signer
-	if v.lookup != nil {
-		var err error
-		if s, err = v.lookup(r); err != nil || s == nil {
-			if err == nil {
-				err = ErrUnknownSigner
-			}
-			v.reject(w, r, nil, err)
-			return
-		}
-	}
-	extract := v.extract
-	if extract == nil {
-		extract = v.extractorFor(s.Scheme())
-	}
-	c, err := extract(r)
-	if err == nil && c.Signature == "" {
-		err = ErrNoSignature
-	}
-	if err != nil {
-		if v.unsignedPasses && errors.Is(err, ErrNoSignature) {
-			v.log(r, s, msgUnsigned, refusal.Unsigned, nil)
-			if ctx := withoutIdentity(r.Context()); ctx != r.Context() {
-				r = r.WithContext(ctx)
-			}
-			h.next.ServeHTTP(w, r)
-			return
-		}
-		v.reject(w, r, s, err)
-		return
-	}
-	id, err := s.Authenticate(c)
-	if err != nil {
-		v.reject(w, r, s, err)
-		return
-	}
-	h.next.ServeHTTP(w, r.WithContext(withIdentity(r.Context(), id)))
-}
-
-// extractorFor returns the default extractor for sc, made once per header
-// set and cached (up to maxCachedExtractors sets).
-func (v *verifier) extractorFor(sc usersig.Scheme) Extractor {
-	v.mu.RLock()
-	e := v.byHdr[sc.Headers]
-	v.mu.RUnlock()
-	if e != nil {
-		return e
-	}
-	e = FromHeaders(requestHeaders(sc))
-	v.mu.Lock()
-	if v.byHdr == nil {
-		v.byHdr = make(map[usersig.Headers]Extractor)
-	}
-	if len(v.byHdr) < maxCachedExtractors {
-		v.byHdr[sc.Headers] = e
-	}
-	v.mu.Unlock()
-	return e
-}
-
-func (v *verifier) reject(w http.ResponseWriter, r *http.Request, s *usersig.Signer, err error) {
-	v.log(r, s, msgRejected, Reason(err), err)
-	v.onError(w, r, err)
+	writeJSON(w, http.StatusUnauthorized, UnauthorizedBody)
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/usersig/usersig"
-	"github.com/usersig/usersig/internal/refusal"
 )
 
 // MintHandler returns a handler that answers the authenticated user's
@@ -57,23 +56,23 @@ const (
 func (h *mintHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
-		refusal.WriteJSON(w, http.StatusMethodNotAllowed, methodNotAllowedBody)
+		writeJSON(w, http.StatusMethodNotAllowed, methodNotAllowedBody)
 		return
 	}
 	id, err := h.authenticate(r)
 	if err != nil {
-		refusal.WriteUnauthorized(w)
+		writeJSON(w, http.StatusUnauthorized, UnauthorizedBody)
 		return
 	}
 	c, err := h.s.Issue(id)
 	if err != nil {
-		refusal.WriteJSON(w, http.StatusInternalServerError, internalErrorBody)
+		writeJSON(w, http.StatusInternalServerError, internalErrorBody)
 		return
 	}
 	body, err := json.Marshal(c)
 	if err != nil { // unreachable: a Credential is four strings
-		refusal.WriteJSON(w, http.StatusInternalServerError, internalErrorBody)
+		writeJSON(w, http.StatusInternalServerError, internalErrorBody)
 		return
 	}
-	refusal.WriteJSON(w, http.StatusOK, string(append(body, '\n')))
+	writeJSON(w, http.StatusOK, string(append(body, '\n')))
 }

@@ -7,22 +7,54 @@ import (
 	"github.com/usersig/usersig"
 )
 
-// An Option configures Middleware. A nil option, or an option given a nil
+// An Option configures a Gate, and so Middleware and every adapter built on
+// one (contrib/ginsig, echosig, fibersig, grpcsig). A nil option, or an option given a nil
 // function, makes Middleware panic when it is called: these are programming
 // errors, found when the handler chain is built rather than on the first
 // request. (WithLogger(nil) is not one: it turns logging off.)
 type Option func(*config)
 
 type config struct {
-	extract        Extractor
-	lookup         func(*http.Request) (*usersig.Signer, error)
+	extract        Extractor // HTTP only
+	headers        usersig.Headers
+	headersSet     bool
+	lookup         func(*http.Request) (*usersig.Signer, error) // HTTP only
+	tenant         *tenantLookup
 	unsignedPasses bool
 	onError        func(http.ResponseWriter, *http.Request, error)
 	logger         *slog.Logger
+	observe        Observer
+}
+
+// WithHeaders sets the names the credential is read from (UserID, Email,
+// Expires, Signature; an empty name is not read, APIKey is ignored), in any
+// transport: HTTP headers, matched without regard to case, under
+// Middleware and in fiber; lower-cased gRPC metadata keys in grpcsig.
+// Under Middleware it is WithExtractor(FromHeaders(h)); the two may not be
+// given together (NewGate panics).
+//
+// Default: the Signer's Scheme().Headers when the scheme names a signature
+// header, else X-User-Id, X-User-Email, X-User-Expires and
+// X-User-Signature; with a lookup, those of the Signer each request is
+// looked up to.
+func WithHeaders(h usersig.Headers) Option {
+	return func(c *config) { c.headers, c.headersSet = h, true }
+}
+
+// WithObserver calls o once for each decision — accepted, rejected, or let
+// through unsigned — with its outcome, reason word, scheme name, tenant key
+// and which secret matched (see Decision), never a secret or a credential
+// value. contrib/otelsig turns the decisions into OpenTelemetry metrics.
+// It is called synchronously on the request's path: keep it fast. Default:
+// none; WithObserver(nil) keeps it off.
+func WithObserver(o Observer) Option {
+	return func(c *config) { c.observe = o }
 }
 
 // WithExtractor sets where the middleware reads the credential: FromHeaders,
-// FromQuery, FromCookie, or a function of your own.
+// FromQuery, FromCookie, or a function of your own. It reads an
+// *http.Request, so it makes the Gate HTTP-only (see Gate.HTTPOnly): use
+// WithHeaders for names that work in every transport.
 //
 // Default: FromHeaders with the Signer's Scheme().Headers when the scheme
 // names a signature header (Proficient's X-PROFICIENT-USER-EXTERNAL-ID and
@@ -48,8 +80,10 @@ func WithExtractor(e Extractor) Option {
 // 401 before its credential is read, whatever the other options say; return
 // an error wrapping ErrUnknownSigner for an unknown key, so a custom error
 // handler can tell it from, say, a failing database. SignersByHeader builds a
-// lookup from a fixed map. Default: none, every request uses the Signer given
-// to Middleware.
+// lookup from a fixed map. It reads an *http.Request, so it makes the Gate
+// HTTP-only (see Gate.HTTPOnly); WithTenantLookup is the lookup for every
+// transport. Default: none, every request uses the Signer given to
+// Middleware.
 func WithSignerLookup(lookup func(*http.Request) (*usersig.Signer, error)) Option {
 	return func(c *config) {
 		if lookup == nil {
@@ -91,6 +125,10 @@ func WithUnsignedAllowed() Option {
 //
 // Tell the client as little as the default does: which check failed helps
 // an attacker more than a user. Never write err.Error() to the response.
+//
+// It answers for Middleware and Gate.Admit, and so for ginsig and echosig;
+// fibersig takes an error handler in fiber's terms (fibersig.Handler), and
+// grpcsig answers every refusal with one fixed status.
 //
 // Default: DefaultErrorHandler, a 401 with the body {"error":"unauthorized"}.
 func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {

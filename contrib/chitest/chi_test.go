@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/usersig/usersig/internal/adaptertest"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/usersig/usersig/sighttp/sighttptest"
 )
 
-func router(mw func(http.Handler) http.Handler, p *adaptertest.Probe) http.Handler {
+func router(mw func(http.Handler) http.Handler, p *sighttptest.Probe) http.Handler {
 	r := chi.NewRouter()
 	r.Use(mw)
 	r.Get("/api", func(w http.ResponseWriter, r *http.Request) {
@@ -21,14 +21,7 @@ func router(mw func(http.Handler) http.Handler, p *adaptertest.Probe) http.Handl
 }
 
 func TestChiUse(t *testing.T) {
-	var p adaptertest.Probe
-	logger, reasons := adaptertest.Reasons()
-	r := router(sighttp.Middleware(adaptertest.Signer(t), sighttp.WithLogger(logger)), &p)
-	adaptertest.Run(t, adaptertest.Serve(r), "/api", &p, reasons)
-}
-
-func TestChiUseReportOnly(t *testing.T) {
-	var p adaptertest.Probe
-	r := router(sighttp.Middleware(adaptertest.Signer(t), sighttp.WithUnsignedAllowed()), &p)
-	adaptertest.RunReportOnly(t, adaptertest.Serve(r), "/api", &p)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return sighttptest.HTTP(sighttptest.Serve(router(sighttp.Middleware(sighttptest.Signer(t), opts...), p)), "/api")
+	})
 }

@@ -1,7 +1,7 @@
-// Package fibersig verifies usersig signatures in a fiber (v2) app,
-// natively on fasthttp: no net/http conversion per request, and the same
-// request rules, the same 401 answer and the same logged reasons as
-// sighttp.Middleware.
+// Package fibersig verifies usersig signatures in a fiber (v2) app: the
+// fiber shell of sighttp's Gate, natively on fasthttp, with sighttp's
+// options, the same request rules, the same 401 answer, the same logged
+// reasons and Decisions as sighttp.Middleware.
 //
 //	app := fiber.New()
 //	app.Use(fibersig.Middleware(signer))
@@ -10,110 +10,137 @@
 //		return c.JSON(fiber.Map{"user": id.UserID})
 //	})
 //
-// Mounting sighttp.Middleware through fiber's net/http adaptor also works
-// (the identity rides in a plain context value), at the cost of converting
-// every request; fibersig is the fiber-native path.
+// The headers are read in place, without copying them to net/http's form;
+// an accepted request costs one allocation, the context that carries its
+// identity. Mounting sighttp.Middleware through fiber's net/http adaptor
+// also works, at the cost of converting every request; the identity then
+// reaches fiber's own context, sighttp.IdentityFromContext(c.Context()).
 package fibersig
 
 import (
+	"sync"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/usersig/usersig"
-	"github.com/usersig/usersig/internal/idctx"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/valyala/fasthttp"
 )
 
-// identityKey is the c.Locals key of the verified identity. It is
-// unexported so that no other middleware can put an identity there.
-type identityKey struct{}
+// Middleware returns a fiber handler that lets a request through only as
+// sighttp.NewGate(s, opts...) decides, with the verified identity in
+// c.UserContext() for Identity and sighttp.IdentityFromContext; a refusal
+// is answered by DefaultErrorHandler and c.Next is not called. Every
+// transport-neutral option of sighttp works (WithHeaders,
+// WithTenantLookup, WithUnsignedAllowed, WithLogger, WithObserver);
+// header names match without regard to case, even with fiber's header
+// normalising off. It panics where NewGate does, and on an option that
+// reads an *http.Request (see Handler).
+func Middleware(s *usersig.Signer, opts ...sighttp.Option) fiber.Handler {
+	return Handler(sighttp.NewGate(s, opts...), DefaultErrorHandler)
+}
 
-// Middleware returns a fiber handler that lets a request through only with
-// a valid signature of the identity it claims, and makes that identity
-// available to Identity (c.Locals) and to sighttp.IdentityFromContext of
-// c.UserContext(), for code shared with net/http services.
-//
-// It reads the credential with sighttp.ReadCredential from the scheme's
-// own headers (see WithHeaders), matching header names without regard to
-// case even when fiber's header normalising is off, and verifies it with
-// s.Authenticate. Every failure — no signature, an empty one, a header sent
-// twice or longer than 1 KiB, a malformed, wrong or expired signature,
-// another user's — is answered by the error handler (DefaultErrorHandler:
-// 401 {"error":"unauthorized"}) and c.Next is not called.
-//
-// s may be nil when WithSignerLookup is given. Middleware panics if s is
-// nil without a lookup, and on a nil option.
-func Middleware(s *usersig.Signer, opts ...Option) fiber.Handler {
-	cfg := config{onError: DefaultErrorHandler}
-	for _, opt := range opts {
-		if opt == nil {
-			panic("fibersig: nil Option")
-		}
-		opt(&cfg)
+// Handler is Middleware over a Gate of your own, with onError answering a
+// refusal: it receives the error the Gate refused with (see
+// sighttp.Gate.Check), and its return value is the handler's — nil after
+// writing a response, or an error for fiber's ErrorHandler to answer. Tell
+// the client as little as DefaultErrorHandler does; never send
+// err.Error(). A nil onError is DefaultErrorHandler. Handler panics on a
+// Gate built with sighttp.WithExtractor or WithSignerLookup, which read an
+// *http.Request fiber does not have (use WithHeaders and WithTenantLookup).
+func Handler(g *sighttp.Gate, onError func(c *fiber.Ctx, err error) error) fiber.Handler {
+	if g.HTTPOnly() {
+		panic("fibersig: the Gate reads an *http.Request; use sighttp.WithHeaders and WithTenantLookup")
 	}
-	if cfg.lookup == nil && s == nil {
-		panic("fibersig: Middleware needs a Signer or WithSignerLookup")
+	if onError == nil {
+		onError = DefaultErrorHandler
 	}
-	if cfg.lookup != nil {
-		s = nil
-	}
+	// The Gate calls the carrier through a function value, so whatever it
+	// reads through escapes: the carriers are pooled, not made per request.
+	carriers := &sync.Pool{New: func() any {
+		h := new(headers)
+		h.get = h.values
+		return h
+	}}
 	return func(c *fiber.Ctx) error {
-		signer := s
-		if cfg.lookup != nil {
-			var err error
-			if signer, err = cfg.lookup(c); err != nil || signer == nil {
-				if err == nil {
-					err = sighttp.ErrUnknownSigner
-				}
-				return cfg.reject(c, nil, err)
-			}
-		}
-		names := cfg.headers
-		if !cfg.headersSet {
-			names = requestHeaders(signer.Scheme())
-		}
-		cred, err := sighttp.ReadCredential(headerValues(&c.Request().Header), names)
+		h := carriers.Get().(*headers)
+		h.h = &c.Request().Header
+		parent := c.UserContext()
+		ctx, err := g.Check(parent, sighttp.Request{Header: h.get, Method: c.Method(), Path: c.Path()})
+		h.h, h.buf = nil, [2]string{}
+		carriers.Put(h)
 		if err != nil {
-			if cfg.unsignedPasses && isUnsigned(err) {
-				cfg.log(c, signer, msgUnsigned, reasonUnsigned, nil)
-				// Hide what an outer Middleware verified: this route did not
-				// check the caller, so it must not see one (as sighttp does).
-				if _, had := c.Locals(identityKey{}).(usersig.Identity); had {
-					c.Locals(identityKey{}, nil)
-				}
-				if ctx := idctx.Without(c.UserContext()); ctx != c.UserContext() {
-					c.SetUserContext(ctx)
-				}
-				return c.Next()
-			}
-			return cfg.reject(c, signer, err)
+			return onError(c, err)
 		}
-		id, err := signer.Authenticate(cred)
-		if err != nil {
-			return cfg.reject(c, signer, err)
+		if ctx != parent {
+			c.SetUserContext(ctx)
 		}
-		c.Locals(identityKey{}, id)
-		c.SetUserContext(sighttp.ContextWithIdentity(c.UserContext(), id))
 		return c.Next()
 	}
 }
 
 // Identity returns the identity Middleware verified for the request, and
 // true; or a zero Identity and false when there is none: the request did
-// not pass through Middleware, or passed unsigned under
-// WithUnsignedAllowed. It holds only the fields the signature covers.
+// not pass through Middleware, or the innermost one let it through
+// unsigned under sighttp.WithUnsignedAllowed. It is
+// sighttp.IdentityFromContext of c.UserContext(), so code shared with
+// net/http services reads the same value.
 func Identity(c *fiber.Ctx) (usersig.Identity, bool) {
 	if c == nil {
 		return usersig.Identity{}, false
 	}
-	id, ok := c.Locals(identityKey{}).(usersig.Identity)
-	return id, ok
+	return sighttp.IdentityFromContext(c.UserContext())
 }
 
-// DefaultErrorHandler is what Middleware answers a refused request with by
-// default: the answer of sighttp.DefaultErrorHandler, in fiber — status
-// 401, Content-Type application/json, Cache-Control no-store,
-// X-Content-Type-Options nosniff and the body {"error":"unauthorized"},
-// whatever err is. Call it from your own error handler for the cases you
-// do not treat differently.
+// DefaultErrorHandler is what Middleware answers a refused request with:
+// sighttp.DefaultErrorHandler's answer in fiber — status 401, Content-Type
+// application/json, Cache-Control no-store, X-Content-Type-Options nosniff
+// and the body sighttp.UnauthorizedBody, whatever err is.
 func DefaultErrorHandler(c *fiber.Ctx, _ error) error {
-	return writeUnauthorized(c)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	return c.Status(fiber.StatusUnauthorized).SendString(sighttp.UnauthorizedBody)
+}
+
+// headers is the carrier the Gate reads: the values of a header, whatever
+// the case of its name (with DisableHeaderNormalizing, fasthttp keeps
+// "x-user-id" and "X-User-Id" apart, and a name sent in two cases must
+// still count as sent twice). The values are fasthttp's own bytes, lent
+// for the request: the Gate copies what it keeps. Two values are enough to
+// tell a duplicate, so buf holds them without allocating.
+type headers struct {
+	h   *fasthttp.RequestHeader
+	buf [2]string
+	get func(name string) []string // values, bound once
+}
+
+func (hs *headers) values(name string) []string {
+	vs := hs.buf[:0]
+	hs.h.VisitAll(func(k, v []byte) {
+		if len(vs) < len(hs.buf) && equalFold(k, name) {
+			vs = append(vs, utils.UnsafeString(v))
+		}
+	})
+	return vs
+}
+
+// equalFold reports whether the header name k is name in ASCII case.
+func equalFold(k []byte, name string) bool {
+	if len(k) != len(name) {
+		return false
+	}
+	for i := range len(k) {
+		a, b := k[i], name[i]
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
 }

@@ -11,30 +11,24 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig"
 	"github.com/usersig/usersig/contrib/fibersig"
-	"github.com/usersig/usersig/internal/adaptertest"
-	"github.com/usersig/usersig/internal/refusal"
 	"github.com/usersig/usersig/sighttp"
-	"github.com/valyala/fasthttp"
+	"github.com/usersig/usersig/sighttp/sighttptest"
 )
 
 // app mounts mw in front of a handler that reports what fibersig.Identity
-// says to p, after checking that the UserContext says the same.
-func app(t *testing.T, mw fiber.Handler, p *adaptertest.Probe, cfg ...fiber.Config) *fiber.App {
+// says to p.
+func app(mw fiber.Handler, p *sighttptest.Probe, cfg ...fiber.Config) *fiber.App {
 	a := fiber.New(cfg...)
 	a.Use(mw)
 	a.Get("/api", func(c *fiber.Ctx) error {
-		id, ok := fibersig.Identity(c)
-		fromCtx, okCtx := sighttp.IdentityFromContext(c.UserContext())
-		assert.Equal(t, ok, okCtx, "c.Locals and the UserContext agree")
-		assert.Equal(t, id, fromCtx)
-		p.Saw(id, ok)
+		p.Saw(fibersig.Identity(c))
 		return c.SendString("ok")
 	})
 	return a
 }
 
 // serve sends requests through fiber's own test client, bounded.
-func serve(t *testing.T, a *fiber.App) adaptertest.Do {
+func serve(t *testing.T, a *fiber.App) sighttptest.Do {
 	return func(r *http.Request) *http.Response {
 		res, err := a.Test(r, 5000)
 		require.NoError(t, err)
@@ -43,59 +37,26 @@ func serve(t *testing.T, a *fiber.App) adaptertest.Do {
 }
 
 func TestMiddleware(t *testing.T) {
-	var p adaptertest.Probe
-	logger, reasons := adaptertest.Reasons()
-	a := app(t, fibersig.Middleware(adaptertest.Signer(t), fibersig.WithLogger(logger)), &p)
-	adaptertest.Run(t, serve(t, a), "/api", &p, reasons)
-}
-
-// sighttp logs the same reason words for the same requests: the two
-// mappings cannot drift.
-func TestReasonsMatchSighttp(t *testing.T) {
-	fiberLog, fiberReasons := adaptertest.Reasons()
-	httpLog, httpReasons := adaptertest.Reasons()
-	a := fiber.New()
-	a.Use(fibersig.Middleware(adaptertest.Signer(t), fibersig.WithLogger(fiberLog)))
-	a.Get("/api", func(c *fiber.Ctx) error { return nil })
-	h := sighttp.Middleware(adaptertest.Signer(t), sighttp.WithLogger(httpLog))(http.NotFoundHandler())
-	for _, c := range adaptertest.Refused() {
-		serve(t, a)(adaptertest.Request(c, "/api"))
-		h.ServeHTTP(discard{}, adaptertest.Request(c, "/api"))
-		assert.Equal(t, httpReasons(), fiberReasons(), c.Name)
-	}
-}
-
-type discard struct{}
-
-func (discard) Header() http.Header         { return http.Header{} }
-func (discard) Write(b []byte) (int, error) { return len(b), nil }
-func (discard) WriteHeader(int)             {}
-
-func TestMiddlewareReportOnly(t *testing.T) {
-	var p adaptertest.Probe
-	logger, reasons := adaptertest.Reasons()
-	a := app(t, fibersig.Middleware(adaptertest.Signer(t), fibersig.WithUnsignedAllowed(), fibersig.WithLogger(logger)), &p)
-	adaptertest.RunReportOnly(t, serve(t, a), "/api", &p)
-	assert.Contains(t, reasons(), refusal.Unsigned)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return sighttptest.HTTP(serve(t, app(fibersig.Middleware(sighttptest.Signer(t), opts...), p)), "/api")
+	})
 }
 
 // With fiber's header normalising off, "x-user-signature" and
 // "X-User-Signature" are two headers to fasthttp, and still one name twice
 // to the middleware.
 func TestDuplicateInTwoCases(t *testing.T) {
-	var p adaptertest.Probe
-	a := app(t, fibersig.Middleware(adaptertest.Signer(t)), &p, fiber.Config{DisableHeaderNormalizing: true})
+	var p sighttptest.Probe
+	a := app(fibersig.Middleware(sighttptest.Signer(t)), &p, fiber.Config{DisableHeaderNormalizing: true})
 	do := serve(t, a)
-
-	r := adaptertest.Request(adaptertest.Valid(), "/api")
-	sig := r.Header.Get(adaptertest.HeaderSignature)
+	r := sighttptest.Request(sighttptest.Valid(), "/api")
+	sig := r.Header.Get(sighttptest.HeaderSignature)
 	r.Header["x-user-signature"] = []string{sig}
-	adaptertest.AssertRefused(t, do(r))
+	sighttptest.AssertRefused(t, do(r))
 	calls, _, _ := p.Take()
 	assert.Zero(t, calls)
-
 	// Lower-case names alone are read: matching ignores case.
-	r = adaptertest.Request(adaptertest.Valid(), "/api")
+	r = sighttptest.Request(sighttptest.Valid(), "/api")
 	for k, v := range r.Header {
 		delete(r.Header, k)
 		r.Header[lower(k)] = v
@@ -127,31 +88,33 @@ func TestMiddlewareStopsTheChain(t *testing.T) {
 		assert.False(t, ok)
 		return c.Next()
 	})
-	a.Use(fibersig.Middleware(adaptertest.Signer(t)))
+	a.Use(fibersig.Middleware(sighttptest.Signer(t)))
 	a.Use(func(c *fiber.Ctx) error { after++; return c.Next() })
 	a.Get("/api", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	adaptertest.AssertRefused(t, serve(t, a)(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api")))
+	sighttptest.AssertRefused(t, serve(t, a)(sighttptest.Request(sighttptest.RefusedCase("missing"), "/api")))
 	assert.Zero(t, after)
 }
 
-func TestWithErrorHandler(t *testing.T) {
-	var p adaptertest.Probe
+func TestHandlerErrorHandler(t *testing.T) {
+	var p sighttptest.Probe
 	var got error
-	mw := fibersig.Middleware(adaptertest.Signer(t), fibersig.WithErrorHandler(func(c *fiber.Ctx, err error) error {
+	mw := fibersig.Handler(sighttp.NewGate(sighttptest.Signer(t)), func(c *fiber.Ctx, err error) error {
 		got = err
 		return fiber.ErrForbidden
-	}))
-	res := serve(t, app(t, mw, &p))(adaptertest.Request(adaptertest.RefusedCase("other user's"), "/api"))
+	})
+	res := serve(t, app(mw, &p))(sighttptest.Request(sighttptest.RefusedCase("other user's"), "/api"))
 	assert.Equal(t, http.StatusForbidden, res.StatusCode, "fiber's ErrorHandler answers the returned error")
 	assert.ErrorIs(t, got, usersig.ErrInvalidSignature)
 	calls, _, _ := p.Take()
 	assert.Zero(t, calls)
 }
 
-func TestLookupByHeader(t *testing.T) {
-	s := adaptertest.Signer(t)
+// The tenant key is read from fasthttp's headers under the credential's
+// rules, and reported only when the source knows it.
+func TestTenantLookup(t *testing.T) {
+	s := sighttptest.Signer(t)
 	dbDown := errors.New("database down")
-	find := func(_ context.Context, key string) (*usersig.Signer, error) {
+	src := source(func(_ context.Context, key string) (*usersig.Signer, error) {
 		switch key {
 		case "pk_alice":
 			return s, nil
@@ -159,14 +122,12 @@ func TestLookupByHeader(t *testing.T) {
 			return nil, dbDown
 		}
 		return nil, nil
-	}
-	var p adaptertest.Probe
-	logger, reasons := adaptertest.Reasons()
-	mw := fibersig.Middleware(nil, fibersig.WithSignerLookup(fibersig.LookupByHeader("X-Api-Key", find)), fibersig.WithLogger(logger))
-	do := serve(t, app(t, mw, &p))
-
+	})
+	var p sighttptest.Probe
+	rec := sighttptest.NewRecorder()
+	do := serve(t, app(fibersig.Middleware(nil, append(rec.Options(), sighttp.WithTenantLookup("X-Api-Key", src))...), &p))
 	withKey := func(keys ...string) *http.Request {
-		r := adaptertest.Request(adaptertest.Valid(), "/api")
+		r := sighttptest.Request(sighttptest.Valid(), "/api")
 		for _, k := range keys {
 			r.Header.Add("X-Api-Key", k)
 		}
@@ -176,68 +137,56 @@ func TestLookupByHeader(t *testing.T) {
 	calls, id, _ := p.Take()
 	assert.Equal(t, 1, calls)
 	assert.Equal(t, "alice", id.UserID)
-	assert.Empty(t, reasons())
-
+	_, ds := rec.Take()
+	assert.Equal(t, []sighttp.Decision{{Outcome: sighttp.Accepted, Scheme: "sighttptest", Tenant: "pk_alice"}}, ds)
 	for _, c := range []struct {
 		name   string
 		r      *http.Request
 		reason string
 	}{
-		{"no key", withKey(), refusal.UnknownSigner},
-		{"unknown key", withKey("pk_nobody"), refusal.UnknownSigner},
-		{"loader fails", withKey("pk_broken"), refusal.Error},
-		{"key twice", withKey("pk_alice", "pk_alice"), refusal.Duplicate},
+		{"no key", withKey(), sighttp.ReasonUnknownSigner},
+		{"unknown key", withKey("pk_nobody"), sighttp.ReasonUnknownSigner},
+		{"loader fails", withKey("pk_broken"), sighttp.ReasonError},
+		{"key twice", withKey("pk_alice", "pk_alice"), sighttp.ReasonDuplicate},
 	} {
-		adaptertest.AssertRefused(t, do(c.r))
+		sighttptest.AssertRefused(t, do(c.r))
 		calls, _, _ := p.Take()
 		assert.Zero(t, calls, c.name)
-		assert.Equal(t, []string{c.reason}, reasons(), c.name)
+		reasons, ds := rec.Take()
+		assert.Equal(t, []string{c.reason}, reasons, c.name)
+		assert.Equal(t, []sighttp.Decision{{Outcome: sighttp.Rejected, Reason: c.reason, Secret: -1}}, ds, c.name)
 	}
 }
 
+type source func(ctx context.Context, key string) (*usersig.Signer, error)
+
+func (f source) Signer(ctx context.Context, key string) (*usersig.Signer, error) { return f(ctx, key) }
+
 func TestConstructionPanics(t *testing.T) {
-	s := adaptertest.Signer(t)
+	s := sighttptest.Signer(t)
 	assert.Panics(t, func() { fibersig.Middleware(nil) })
 	assert.Panics(t, func() { fibersig.Middleware(s, nil) })
-	assert.Panics(t, func() { fibersig.Middleware(s, fibersig.WithSignerLookup(nil)) })
-	assert.Panics(t, func() { fibersig.Middleware(s, fibersig.WithErrorHandler(nil)) })
 	assert.Panics(t, func() {
-		fibersig.LookupByHeader("", func(context.Context, string) (*usersig.Signer, error) { return nil, nil })
+		fibersig.Middleware(nil, sighttp.WithSignerLookup(func(*http.Request) (*usersig.Signer, error) { return s, nil }))
+	}, "a lookup that reads an *http.Request")
+	assert.Panics(t, func() {
+		fibersig.Middleware(s, sighttp.WithExtractor(sighttp.FromQuery(usersig.Headers{Signature: "sig"})))
 	})
-	assert.NotPanics(t, func() { fibersig.Middleware(s, fibersig.WithLogger(nil)) })
+	assert.NotPanics(t, func() { fibersig.Middleware(s, sighttp.WithLogger(nil)) })
+	assert.NotPanics(t, func() { fibersig.Handler(sighttp.NewGate(s), nil) })
 }
 
 func TestIdentityWithoutMiddleware(t *testing.T) {
-	var p adaptertest.Probe
+	var p sighttptest.Probe
 	a := fiber.New()
 	a.Get("/api", func(c *fiber.Ctx) error {
-		id, ok := fibersig.Identity(c)
-		p.Saw(id, ok)
+		p.Saw(fibersig.Identity(c))
 		return nil
 	})
-	serve(t, a)(adaptertest.Request(adaptertest.Valid(), "/api"))
+	serve(t, a)(sighttptest.Request(sighttptest.Valid(), "/api"))
 	calls, _, ok := p.Take()
 	require.Equal(t, 1, calls)
 	assert.False(t, ok)
 	_, ok = fibersig.Identity(nil)
 	assert.False(t, ok)
-}
-
-func BenchmarkMiddleware(b *testing.B) {
-	a := fiber.New()
-	a.Use(fibersig.Middleware(adaptertest.Signer(b)))
-	a.Get("/api", func(c *fiber.Ctx) error { return nil })
-	h := a.Handler()
-	var ctx fasthttp.RequestCtx
-	ctx.Request.SetRequestURI("/api")
-	ctx.Request.Header.Set(adaptertest.HeaderUserID, "alice")
-	ctx.Request.Header.Set(adaptertest.HeaderExpires, "2026-06-01T13:00:00.000Z")
-	ctx.Request.Header.Set(adaptertest.HeaderSignature, adaptertest.Sign("alice", "2026-06-01T13:00:00.000Z"))
-	b.ReportAllocs()
-	for b.Loop() {
-		h(&ctx)
-		if ctx.Response.StatusCode() != http.StatusOK {
-			b.Fatal(ctx.Response.StatusCode())
-		}
-	}
 }

@@ -12,8 +12,8 @@ import (
 )
 
 // Behind an inner report-only Middleware that saw no signature of its own,
-// neither Identity nor the UserContext shows what an outer one verified, as
-// with sighttp (review finding).
+// Identity does not show what an outer one verified, as with sighttp
+// (review finding).
 func TestNestedUnsignedHidesOuterIdentity(t *testing.T) {
 	signer, err := usersig.New(usersig.Proficient(), []byte("hsec_outer_0123456789abcdef"))
 	require.NoError(t, err)
@@ -29,7 +29,7 @@ func TestNestedUnsignedHidesOuterIdentity(t *testing.T) {
 		assert.True(t, ok && ctxOK)
 		return c.SendString(id.UserID)
 	})
-	app.Get("/inner", Middleware(signer, WithHeaders(inner), WithUnsignedAllowed()), func(c *fiber.Ctx) error {
+	app.Get("/inner", Middleware(signer, sighttp.WithHeaders(inner), sighttp.WithUnsignedAllowed()), func(c *fiber.Ctx) error {
 		_, ok := Identity(c)
 		_, ctxOK := sighttp.IdentityFromContext(c.UserContext())
 		assert.False(t, ok, "Locals")

@@ -1,6 +1,7 @@
-// Package ginsig verifies usersig signatures in a gin router: the gin shape
-// of sighttp.Middleware, with the same options, the same 401 answer and the
-// same rules, and a chain that stops on a rejection.
+// Package ginsig verifies usersig signatures in a gin router: the gin shell
+// of sighttp's Gate, with sighttp's options, the same 401 answer, the same
+// rules, reasons and Decisions as sighttp.Middleware, and a chain that
+// stops on a refusal.
 //
 //	r := gin.New()
 //	r.Use(ginsig.Middleware(signer))
@@ -22,51 +23,36 @@ import (
 	"github.com/usersig/usersig/sighttp"
 )
 
-// Middleware returns gin middleware that lets a request through only with a
-// valid signature of the identity it claims, as sighttp.Middleware(s,
-// opts...) does, and makes the identity available to Identity. Every option
-// of sighttp works unchanged (WithSignerLookup, WithErrorHandler,
-// WithUnsignedAllowed, WithLogger, ...).
+// Middleware returns gin middleware that lets a request through only as
+// sighttp.NewGate(s, opts...) decides, with the identity in c.Request's
+// context for Identity and sighttp.IdentityFromContext. Every option of
+// sighttp works unchanged (WithTenantLookup, WithSignerLookup,
+// WithErrorHandler, WithUnsignedAllowed, WithLogger, WithObserver, ...).
 //
-// On a rejection the error handler's answer (by default sighttp's 401 with
+// On a refusal the error handler's answer (by default sighttp's 401 with
 // {"error":"unauthorized"}) is written and the chain is aborted: no later
 // handler runs. An error handler that writes nothing gets a bare 401, never
-// gin's default 200. Middleware panics where sighttp.Middleware does: a nil
+// gin's default 200. Middleware panics where sighttp.NewGate does: a nil
 // Signer without a lookup, a nil option.
 func Middleware(s *usersig.Signer, opts ...sighttp.Option) gin.HandlerFunc {
-	verify := sighttp.Middleware(s, opts...)(http.HandlerFunc(proceed))
+	return Handler(sighttp.NewGate(s, opts...))
+}
+
+// Handler is Middleware over a Gate of your own, to share one Gate (its
+// lookups, its caches) between routers or transports.
+func Handler(g *sighttp.Gate) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		w := &call{ResponseWriter: c.Writer, c: c}
-		verify.ServeHTTP(w, c.Request)
-		if w.passed {
+		r, ok := g.Admit(c.Writer, c.Request)
+		if !ok {
+			c.Abort()
+			if !c.Writer.Written() {
+				c.AbortWithStatus(http.StatusUnauthorized)
+			}
 			return
 		}
-		c.Abort()
-		if !c.Writer.Written() && c.Writer.Status() == http.StatusOK {
-			c.AbortWithStatus(http.StatusUnauthorized)
-		}
+		c.Request = r
+		c.Next()
 	}
-}
-
-// call carries one request's gin context through sighttp's handler, which
-// is built once: the writer sighttp hands to the next handler is the one it
-// was given.
-type call struct {
-	http.ResponseWriter
-	c      *gin.Context
-	passed bool
-}
-
-// Unwrap lets http.ResponseController reach gin's writer.
-func (w *call) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// proceed runs when sighttp let the request through: the rest of gin's
-// chain sees the request whose context holds the verified identity.
-func proceed(w http.ResponseWriter, r *http.Request) {
-	cw := w.(*call)
-	cw.passed = true
-	cw.c.Request = r
-	cw.c.Next()
 }
 
 // Identity returns the identity Middleware verified for the request, and

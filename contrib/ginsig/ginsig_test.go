@@ -8,15 +8,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig/contrib/ginsig"
-	"github.com/usersig/usersig/internal/adaptertest"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/usersig/usersig/sighttp/sighttptest"
 )
 
 func init() { gin.SetMode(gin.TestMode) }
 
 // router mounts mw in front of a handler that reports what ginsig.Identity
 // says to p.
-func router(mw gin.HandlerFunc, p *adaptertest.Probe) *gin.Engine {
+func router(mw gin.HandlerFunc, p *sighttptest.Probe) *gin.Engine {
 	r := gin.New()
 	r.Use(mw)
 	r.GET("/api", func(c *gin.Context) {
@@ -28,16 +28,9 @@ func router(mw gin.HandlerFunc, p *adaptertest.Probe) *gin.Engine {
 }
 
 func TestMiddleware(t *testing.T) {
-	var p adaptertest.Probe
-	logger, reasons := adaptertest.Reasons()
-	r := router(ginsig.Middleware(adaptertest.Signer(t), sighttp.WithLogger(logger)), &p)
-	adaptertest.Run(t, adaptertest.Serve(r), "/api", &p, reasons)
-}
-
-func TestMiddlewareReportOnly(t *testing.T) {
-	var p adaptertest.Probe
-	r := router(ginsig.Middleware(adaptertest.Signer(t), sighttp.WithUnsignedAllowed()), &p)
-	adaptertest.RunReportOnly(t, adaptertest.Serve(r), "/api", &p)
+	sighttptest.RunSuite(t, func(p *sighttptest.Probe, opts ...sighttp.Option) sighttptest.Send {
+		return sighttptest.HTTP(sighttptest.Serve(router(ginsig.Middleware(sighttptest.Signer(t), opts...), p)), "/api")
+	})
 }
 
 // A later middleware is part of the chain the rejection stops, and one that
@@ -51,12 +44,12 @@ func TestMiddlewareStopsTheChain(t *testing.T) {
 		assert.False(t, ok, "no identity before ginsig")
 		c.Next()
 	})
-	r.Use(ginsig.Middleware(adaptertest.Signer(t)))
+	r.Use(ginsig.Middleware(sighttptest.Signer(t)))
 	r.Use(func(c *gin.Context) { after++; c.Next() })
 	r.GET("/api", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 
-	res := adaptertest.Serve(r)(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
-	adaptertest.AssertRefused(t, res)
+	res := sighttptest.Serve(r)(sighttptest.Request(sighttptest.RefusedCase("missing"), "/api"))
+	sighttptest.AssertRefused(t, res)
 	assert.Equal(t, 1, before)
 	assert.Zero(t, after)
 }
@@ -64,22 +57,22 @@ func TestMiddlewareStopsTheChain(t *testing.T) {
 // An error handler that writes nothing still gets the request refused, with
 // a bare 401 rather than gin's default 200.
 func TestMiddlewareSilentErrorHandler(t *testing.T) {
-	var p adaptertest.Probe
-	mw := ginsig.Middleware(adaptertest.Signer(t), sighttp.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {}))
-	res := adaptertest.Serve(router(mw, &p))(adaptertest.Request(adaptertest.RefusedCase("missing"), "/api"))
+	var p sighttptest.Probe
+	mw := ginsig.Middleware(sighttptest.Signer(t), sighttp.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {}))
+	res := sighttptest.Serve(router(mw, &p))(sighttptest.Request(sighttptest.RefusedCase("missing"), "/api"))
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
 	calls, _, _ := p.Take()
 	assert.Zero(t, calls)
 }
 
 func TestIdentityWithoutMiddleware(t *testing.T) {
-	var p adaptertest.Probe
+	var p sighttptest.Probe
 	r := gin.New()
 	r.GET("/api", func(c *gin.Context) {
 		id, ok := ginsig.Identity(c)
 		p.Saw(id, ok)
 	})
-	adaptertest.Serve(r)(adaptertest.Request(adaptertest.Valid(), "/api"))
+	sighttptest.Serve(r)(sighttptest.Request(sighttptest.Valid(), "/api"))
 	calls, _, ok := p.Take()
 	require.Equal(t, 1, calls)
 	assert.False(t, ok, "no identity without the middleware")

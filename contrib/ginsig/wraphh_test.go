@@ -9,9 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig/contrib/ginsig"
-	"github.com/usersig/usersig/internal/adaptertest"
-	"github.com/usersig/usersig/internal/refusal"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/usersig/usersig/sighttp/sighttptest"
 )
 
 // naiveWrapHH is the adapter most gin users copy for a
@@ -35,36 +34,36 @@ func (n naiveNext) ServeHTTP(http.ResponseWriter, *http.Request) { n.c.Next() }
 // handler without its identity. ginsig refuses the first and keeps the
 // second.
 func TestNaiveWrapHHIsUnsafe(t *testing.T) {
-	s := adaptertest.Signer(t)
-	forged := adaptertest.RefusedCase("other user's") // bob, with alice's signature
+	s := sighttptest.Signer(t)
+	forged := sighttptest.RefusedCase("other user's") // bob, with alice's signature
 
 	t.Run("naive WrapHH", func(t *testing.T) {
-		var p adaptertest.Probe
-		do := adaptertest.Serve(router(naiveWrapHH(sighttp.Middleware(s)), &p))
+		var p sighttptest.Probe
+		do := sighttptest.Serve(router(naiveWrapHH(sighttp.Middleware(s)), &p))
 
-		res := do(adaptertest.Request(forged, "/api"))
+		res := do(sighttptest.Request(forged, "/api"))
 		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the client is told 401")
 		calls, _, _ := p.Take()
 		assert.Equal(t, 1, calls, "and yet the handler ran for the forged request")
 		body, err := io.ReadAll(res.Body)
 		require.NoError(t, err)
-		assert.Equal(t, refusal.UnauthorizedBody+"ok", string(body), "its output follows the 401")
+		assert.Equal(t, sighttp.UnauthorizedBody+"ok", string(body), "its output follows the 401")
 
-		do(adaptertest.Request(adaptertest.Valid(), "/api"))
+		do(sighttptest.Request(sighttptest.Valid(), "/api"))
 		calls, _, ok := p.Take()
 		assert.Equal(t, 1, calls)
 		assert.False(t, ok, "the verified identity is lost")
 	})
 
 	t.Run("ginsig", func(t *testing.T) {
-		var p adaptertest.Probe
-		do := adaptertest.Serve(router(ginsig.Middleware(s), &p))
+		var p sighttptest.Probe
+		do := sighttptest.Serve(router(ginsig.Middleware(s), &p))
 
-		adaptertest.AssertRefused(t, do(adaptertest.Request(forged, "/api")))
+		sighttptest.AssertRefused(t, do(sighttptest.Request(forged, "/api")))
 		calls, _, _ := p.Take()
 		assert.Zero(t, calls, "the handler never runs")
 
-		do(adaptertest.Request(adaptertest.Valid(), "/api"))
+		do(sighttptest.Request(sighttptest.Valid(), "/api"))
 		calls, id, ok := p.Take()
 		assert.Equal(t, 1, calls)
 		assert.True(t, ok)

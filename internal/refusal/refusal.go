@@ -1,57 +1,42 @@
-// Package refusal is the one statement of how this module's HTTP layers
-// (sighttp, usertoken, the contrib adapters) answer and log a refused
-// request: the 401 body every client gets, whatever failed, and the reason
-// words operators see in logs. Both live here so the packages cannot drift.
+// Package refusal forwards to sighttp's exported reason words and 401
+// answer for usertoken's middleware, until usertoken uses them directly; it
+// holds no fact of its own, so the two cannot drift. Nothing outside the
+// core module may import it (nor needs to).
 package refusal
 
 import (
-	"io"
 	"net/http"
+
+	"github.com/usersig/usersig/sighttp"
 )
 
 // The reasons logged for a refused (or, for Unsigned, allowed) request.
-// They name the check that failed, never a credential value.
 const (
-	Missing        = "missing"         // no signature or token
-	Duplicate      = "duplicate"       // a field sent more than once
-	Oversized      = "oversized"       // a field or token over its size bound
-	Undecodable    = "undecodable"     // a field that is not valid percent-encoding
-	MalformedField = "malformed-field" // a credential field refused for another reason
-	Malformed      = "malformed"       // a signature or token that is not canonical
-	Invalid        = "invalid"         // a well-formed signature that does not verify
-	Expired        = "expired"         // past its expiry (beyond the leeway)
-	NotYetValid    = "not-yet-valid"   // a token whose nbf is in the future
-	InvalidExpiry  = "invalid-expiry"  // an expiry text that cannot be read
-	WrongClaims    = "wrong-claims"    // a token signed well whose claims do not fit
-	NoIdentity     = "no-identity"     // nothing the scheme signs was sent
-	UnknownSigner  = "unknown-signer"  // no Signer (tenant) for the request
-	Error          = "error"           // an error of the caller's own extractor or lookup
-	Unsigned       = "unsigned"        // report-only: an unsigned request let through
+	Missing        = sighttp.ReasonMissing
+	Duplicate      = sighttp.ReasonDuplicate
+	Oversized      = sighttp.ReasonOversized
+	Undecodable    = sighttp.ReasonUndecodable
+	MalformedField = sighttp.ReasonMalformedField
+	Malformed      = sighttp.ReasonMalformed
+	Invalid        = sighttp.ReasonInvalid
+	Expired        = sighttp.ReasonExpired
+	NotYetValid    = sighttp.ReasonNotYetValid
+	InvalidExpiry  = sighttp.ReasonInvalidExpiry
+	WrongClaims    = sighttp.ReasonWrongClaims
+	NoIdentity     = sighttp.ReasonNoIdentity
+	UnknownSigner  = sighttp.ReasonUnknownSigner
+	Error          = sighttp.ReasonError
+	Unsigned       = sighttp.ReasonUnsigned
 )
 
-// The messages of the log records for a refused request and, under
-// report-only, an unsigned one let through. They keep the module's name,
-// which operators' log queries use.
+// The messages of the log records.
 const (
-	MsgRejected = "usersig: request rejected"
-	MsgUnsigned = "usersig: unsigned request allowed"
+	MsgRejected = sighttp.MsgRejected
+	MsgUnsigned = sighttp.MsgUnsigned
 )
 
 // UnauthorizedBody is all a refused client learns.
-const UnauthorizedBody = `{"error":"unauthorized"}` + "\n"
+const UnauthorizedBody = sighttp.UnauthorizedBody
 
 // WriteUnauthorized answers 401 with UnauthorizedBody.
-func WriteUnauthorized(w http.ResponseWriter) {
-	WriteJSON(w, http.StatusUnauthorized, UnauthorizedBody)
-}
-
-// WriteJSON writes a JSON body with the headers every answer of this module
-// carries: no caching (a credential may be in it) and no content sniffing.
-func WriteJSON(w http.ResponseWriter, code int, body string) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(code)
-	_, _ = io.WriteString(w, body)
-}
+func WriteUnauthorized(w http.ResponseWriter) { sighttp.DefaultErrorHandler(w, nil, nil) }

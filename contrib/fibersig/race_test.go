@@ -1,0 +1,5 @@
+//go:build race
+
+package fibersig_test
+
+const raceEnabled = true

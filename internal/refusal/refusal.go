@@ -25,6 +25,8 @@ const (
 	WrongClaims    = "wrong-claims"    // a token signed well whose claims do not fit
 	NoIdentity     = "no-identity"     // nothing the scheme signs was sent
 	UnknownSigner  = "unknown-signer"  // no Signer (tenant) for the request
+	RateLimited    = "rate-limited"    // a signer cache's load budget refused a never-seen key
+	LoadTimeout    = "load-timeout"    // a signer cache's loader did not answer in time
 	Error          = "error"           // an error of the caller's own extractor or lookup
 	Unsigned       = "unsigned"        // report-only: an unsigned request let through
 )

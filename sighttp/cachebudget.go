@@ -1,0 +1,162 @@
+package sighttp
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// refusedSlots is the size of the table that remembers which keys the
+// budget refused, so that a key asked for again takes the second lane. At
+// 2^15 slots (256 KiB, made on the first refusal) a key survives a flood of
+// 10,000 random keys per second for a second with a chance of about 74%.
+const refusedSlots = 1 << 15
+
+// loadBudget bounds the loads that find no Signer: the only loads a flood
+// of random API keys causes. Keys a SignerCache knows (a tenant loaded
+// before, whether still cached, expired, evicted or invalidated) load
+// without it, since their number is that of your tenants; so do keys never
+// seen while the budget lasts, and a load that finds a Signer costs
+// nothing: a cold start of any number of tenants is not held back. A load
+// that finds none (an unknown key, a failure) is charged after the fact.
+// Once such loads have spent the budget (a flood), a key never seen must
+// wait for a token before it loads, and is refused if none comes in time.
+//
+// The budget has two lanes, each a token bucket of golang.org/x/time/rate:
+// one for a key's first ask, one for a key asked again after a refusal. A
+// flood of random keys spends the first lane but never reaches the second,
+// since a random key is not asked twice; a real tenant that was refused
+// comes back and finds the second lane free. An attacker who sends each key
+// twice spends both: the loader then sees about twice the rate.
+type loadBudget struct {
+	firstAsk, askedAgain *rate.Limiter
+	maxWait              time.Duration
+	now                  func() time.Time
+	seed                 maphash.Seed
+
+	mu    sync.RWMutex
+	known map[uint64]struct{} // hashes of keys whose last load found a Signer
+
+	refused atomic.Pointer[[refusedSlots]atomic.Uint64] // hashes of refused keys
+}
+
+func newLoadBudget(perSecond int, maxWait time.Duration, now func() time.Time) *loadBudget {
+	return &loadBudget{
+		firstAsk:   rate.NewLimiter(rate.Limit(perSecond), perSecond),
+		askedAgain: rate.NewLimiter(rate.Limit(perSecond), perSecond),
+		maxWait:    maxWait,
+		now:        now,
+		seed:       maphash.MakeSeed(),
+		known:      make(map[uint64]struct{}),
+	}
+}
+
+// hash is a key's 64-bit hash under this cache's random seed, so that no
+// one can choose keys that collide with a tenant's. The sets hold hashes,
+// not keys, to keep a client's text out of long-lived memory.
+func (b *loadBudget) hash(key string) uint64 {
+	if h := maphash.String(b.seed, key); h != 0 {
+		return h
+	}
+	return 1 // 0 marks an empty slot of the refused table
+}
+
+func (b *loadBudget) isKnown(h uint64) bool {
+	b.mu.RLock()
+	_, ok := b.known[h]
+	b.mu.RUnlock()
+	return ok
+}
+
+// loaded records what the loader said of a key: known (a Signer) or not.
+// The known set is bounded by the number of keys your loader knows.
+func (b *loadBudget) loaded(h uint64, known bool) {
+	b.mu.Lock()
+	if known {
+		b.known[h] = struct{}{}
+	} else {
+		delete(b.known, h)
+	}
+	b.mu.Unlock()
+	if t := b.refused.Load(); t != nil {
+		t[h%refusedSlots].CompareAndSwap(h, 0)
+	}
+}
+
+func (b *loadBudget) size() int {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return len(b.known)
+}
+
+// A ticket is a load's leave from the budget: the lane that let it start,
+// and whether it is paid for already.
+type ticket struct {
+	lane *rate.Limiter
+	paid bool
+}
+
+// admit lets a load of the key with hash h start: at once if the key is
+// known or the budget lasts (the load is then charged only if it finds no
+// Signer, see charge); else once a token comes, waiting for it up to
+// maxWait (or until ctx ends). If none comes in that time it returns
+// ErrRateLimited, gives the token back and remembers the key as refused,
+// so its next ask takes the second lane.
+func (b *loadBudget) admit(ctx context.Context, h uint64) (ticket, error) {
+	if b.isKnown(h) {
+		return ticket{paid: true}, nil
+	}
+	lane := b.firstAsk
+	if b.wasRefused(h) {
+		lane = b.askedAgain
+	}
+	now := b.now()
+	if lane.TokensAt(now) >= 1 {
+		return ticket{lane: lane}, nil
+	}
+	r := lane.ReserveN(now, 1)
+	delay := r.DelayFrom(now)
+	if delay > b.maxWait {
+		r.CancelAt(now)
+		b.noteRefused(h)
+		return ticket{}, ErrRateLimited
+	}
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			r.CancelAt(b.now())
+			b.noteRefused(h)
+			return ticket{}, ErrRateLimited
+		}
+	}
+	return ticket{lane: lane, paid: true}, nil
+}
+
+// charge spends a token of t's lane for a load that found no Signer, into
+// debt if need be: until the debt is paid off, keys never seen wait.
+func (b *loadBudget) charge(t ticket) {
+	if !t.paid {
+		t.lane.ReserveN(b.now(), 1)
+	}
+}
+
+func (b *loadBudget) wasRefused(h uint64) bool {
+	t := b.refused.Load()
+	return t != nil && t[h%refusedSlots].Load() == h
+}
+
+func (b *loadBudget) noteRefused(h uint64) {
+	t := b.refused.Load()
+	if t == nil {
+		b.refused.CompareAndSwap(nil, new([refusedSlots]atomic.Uint64))
+		t = b.refused.Load()
+	}
+	t[h%refusedSlots].Store(h)
+}

@@ -175,13 +175,16 @@ func WithCacheClock(now func() time.Time) CacheOption {
 // a store that holds every tenant in memory and answers an unknown key
 // without a query beats any read-through cache.
 type SignerCache struct {
-	load    func(ctx context.Context, key string) (*usersig.Signer, error)
-	cfg     cacheConfig
-	signers *otter.Cache[string, *cacheEntry] // keys that loaded well
-	unknown *otter.Cache[string, *cacheEntry] // unknown keys and failed loads
-	flights singleflight.Group
-	budget  *loadBudget
-	epoch   atomic.Uint64 // bumped by Invalidate: older loads are not stored
+	load func(ctx context.Context, key string) (*usersig.Signer, error)
+	cfg  cacheConfig
+	// Each store drops an entry at its expires, checked on every read, so
+	// a hit reads no clock of its own.
+	signers  *otter.Cache[string, *cacheEntry] // until the TTL (or the next retry of a stale one)
+	unknown  *otter.Cache[string, *cacheEntry] // unknown keys and failed loads, until the miss TTL
+	lastGood *otter.Cache[string, *cacheEntry] // until TTL + stale-if-error: the stand-ins
+	flights  singleflight.Group
+	budget   *loadBudget
+	epoch    atomic.Uint64 // bumped by Invalidate: older loads are not stored
 
 	requests                                     *stats.Counter // hits and misses, striped
 	loads, loadErrors, timeouts, limited, stales atomic.Uint64
@@ -190,13 +193,10 @@ type SignerCache struct {
 
 // A cacheEntry is immutable once stored.
 type cacheEntry struct {
-	signer *usersig.Signer // nil for an unknown key or a failed load
-	err    error           // why signer is nil
-	// reloadAt is when the entry stops answering without a load; for a
-	// Signer, serveUntil is when it may no longer stand in for a failed
-	// reload. Both in the cache clock's UnixNano.
-	reloadAt, serveUntil int64
-	stale                bool // a Signer kept through a failed reload
+	signer  *usersig.Signer // nil for an unknown key or a failed load
+	err     error           // why signer is nil
+	expires int64           // when its store drops it, in the cache clock's UnixNano
+	stale   bool            // a Signer kept through a failed reload
 }
 
 // CacheStats counts what a SignerCache did since it was made, for a metrics
@@ -257,21 +257,29 @@ func NewSignerCache(load func(ctx context.Context, key string) (*usersig.Signer,
 		budget:   newLoadBudget(cfg.rate, cfg.loadWait, cfg.now),
 		requests: stats.NewCounter(),
 	}
-	c.signers = c.newStore(func(e *cacheEntry) int64 { return e.serveUntil })
-	c.unknown = c.newStore(func(e *cacheEntry) int64 { return e.reloadAt })
+	var clock otter.Clock = cacheClock(cfg.now)
+	if !cfg.clockSet {
+		// Reading the precise time is a large part of a hit; a clock
+		// read 10 times a second costs a load of a variable, and moves
+		// an expiry by at most 100 ms.
+		clock = otter.NewCoarseClock(coarseClockResolution)
+	}
+	c.signers, c.unknown, c.lastGood = c.newStore(clock), c.newStore(clock), c.newStore(clock)
 	return c
 }
 
-// newStore makes an otter cache whose entries leave it at until(entry).
-func (c *SignerCache) newStore(until func(*cacheEntry) int64) *otter.Cache[string, *cacheEntry] {
+// coarseClockResolution is how often the default clock of the stores reads
+// the time: the most by which an entry outlives or falls short of its TTL.
+const coarseClockResolution = 100 * time.Millisecond
+
+// newStore makes an otter cache whose entries leave it at their expires.
+func (c *SignerCache) newStore(clock otter.Clock) *otter.Cache[string, *cacheEntry] {
 	opts := &otter.Options[string, *cacheEntry]{
 		MaximumSize: c.cfg.size,
 		ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[string, *cacheEntry]) time.Duration {
-			return time.Duration(until(e.Value) - c.cfg.now().UnixNano())
+			return time.Duration(e.Value.expires - c.cfg.now().UnixNano())
 		}),
-	}
-	if c.cfg.clockSet {
-		opts.Clock = cacheClock(c.cfg.now)
+		Clock: clock,
 	}
 	return otter.Must(opts)
 }
@@ -297,20 +305,16 @@ func (c *SignerCache) Signer(ctx context.Context, key string) (*usersig.Signer, 
 	if key == "" {
 		return nil, ErrUnknownSigner
 	}
-	now := c.cfg.now().UnixNano()
-	e, held := c.signers.GetIfPresent(key)
-	if held && now < e.reloadAt {
+	if e, ok := c.signers.GetIfPresent(key); ok {
 		c.requests.RecordHits(1)
 		if e.stale {
 			c.stales.Add(1)
 		}
 		return e.signer, nil
 	}
-	if !held {
-		if m, ok := c.unknown.GetIfPresent(key); ok && now < m.reloadAt {
-			c.requests.RecordHits(1)
-			return nil, m.err
-		}
+	if e, ok := c.unknown.GetIfPresent(key); ok {
+		c.requests.RecordHits(1)
+		return nil, e.err
 	}
 	c.requests.RecordMisses(1)
 	return c.loadShared(ctx, key)
@@ -327,6 +331,7 @@ func (c *SignerCache) Invalidate(key string) {
 	c.flights.Forget(key)
 	c.signers.Invalidate(key)
 	c.unknown.Invalidate(key)
+	c.lastGood.Invalidate(key)
 }
 
 // Stats returns the cache's counts (see CacheStats).
@@ -390,7 +395,10 @@ func (c *SignerCache) fill(ctx context.Context, key string) flightResult {
 		res = flightResult{signer: s}
 		store = func() {
 			c.budget.loaded(h, true)
-			c.signers.Set(key, &cacheEntry{signer: s, reloadAt: now + int64(c.cfg.ttl), serveUntil: now + int64(c.cfg.ttl+c.cfg.staleIfError)})
+			c.signers.Set(key, &cacheEntry{signer: s, expires: now + int64(c.cfg.ttl)})
+			if c.cfg.staleIfError > 0 {
+				c.lastGood.Set(key, &cacheEntry{signer: s, expires: now + int64(c.cfg.ttl+c.cfg.staleIfError)})
+			}
 			c.unknown.Invalidate(key)
 		}
 	case err == nil || errors.Is(err, ErrUnknownSigner):
@@ -400,21 +408,20 @@ func (c *SignerCache) fill(ctx context.Context, key string) flightResult {
 		res = flightResult{err: err}
 		store = func() {
 			c.budget.loaded(h, false)
-			c.unknown.Set(key, &cacheEntry{err: err, reloadAt: now + int64(c.cfg.missTTL)})
+			c.unknown.Set(key, &cacheEntry{err: err, expires: now + int64(c.cfg.missTTL)})
 			c.signers.Invalidate(key)
+			c.lastGood.Invalidate(key)
 		}
 	default: // a transient failure
 		c.loadErrors.Add(1)
-		if old, ok := c.signers.GetIfPresent(key); ok && now < old.serveUntil {
+		if old, ok := c.lastGood.GetIfPresent(key); ok {
 			res = flightResult{signer: old.signer, stale: true}
-			retry := min(now+int64(c.cfg.missTTL), old.serveUntil)
-			store = func() {
-				c.signers.Set(key, &cacheEntry{signer: old.signer, reloadAt: retry, serveUntil: old.serveUntil, stale: true})
-			}
+			retry := min(now+int64(c.cfg.missTTL), old.expires)
+			store = func() { c.signers.Set(key, &cacheEntry{signer: old.signer, expires: retry, stale: true}) }
 			break
 		}
 		res = flightResult{err: err}
-		store = func() { c.unknown.Set(key, &cacheEntry{err: err, reloadAt: now + int64(c.cfg.missTTL)}) }
+		store = func() { c.unknown.Set(key, &cacheEntry{err: err, expires: now + int64(c.cfg.missTTL)}) }
 	}
 	if c.epoch.Load() == epoch {
 		store()

@@ -26,7 +26,11 @@
 //
 // A service that verifies for many projects, each with its own secret,
 // picks the Signer per request with [WithSignerLookup]; [SignersByHeader]
-// builds the lookup from a map keyed by an API key header.
+// builds the lookup from a map keyed by an API key header, and
+// [CachedLookup] (or [CacheLookup] over a [SignerCache] you hold, to
+// [SignerCache.Invalidate] a rotated key) from a loader of your own, such as
+// a database query. The cache's own refusals are [ErrRateLimited] and
+// [ErrLoadTimeout]; a failed load wraps [ErrLoadFailed].
 //
 // # Rolling out
 //

@@ -1,7 +1,6 @@
 package sighttp
 
 import (
-	"context"
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
@@ -103,10 +102,12 @@ type ticket struct {
 // admit lets a load of the key with hash h start: at once if the key is
 // known or the budget lasts (the load is then charged only if it finds no
 // Signer, see charge); else once a token comes, waiting for it up to
-// maxWait (or until ctx ends). If none comes in that time it returns
-// ErrRateLimited, gives the token back and remembers the key as refused,
-// so its next ask takes the second lane.
-func (b *loadBudget) admit(ctx context.Context, h uint64) (ticket, error) {
+// maxWait. If none comes in that time it returns ErrRateLimited at once,
+// gives the token back and remembers the key as refused, so that its next
+// ask takes the second lane. The requests that wait for the load leave
+// when their contexts end; the load itself is theirs in common, so no one
+// context ends its wait.
+func (b *loadBudget) admit(h uint64) (ticket, error) {
 	if b.isKnown(h) {
 		return ticket{paid: true}, nil
 	}
@@ -126,15 +127,7 @@ func (b *loadBudget) admit(ctx context.Context, h uint64) (ticket, error) {
 		return ticket{}, ErrRateLimited
 	}
 	if delay > 0 {
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			r.CancelAt(b.now())
-			b.noteRefused(h)
-			return ticket{}, ErrRateLimited
-		}
+		time.Sleep(delay)
 	}
 	return ticket{lane: lane, paid: true}, nil
 }

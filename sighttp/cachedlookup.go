@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/textproto"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -184,7 +185,11 @@ type SignerCache struct {
 	lastGood *otter.Cache[string, *cacheEntry] // until TTL + stale-if-error: the stand-ins
 	flights  singleflight.Group
 	budget   *loadBudget
-	epoch    atomic.Uint64 // bumped by Invalidate: older loads are not stored
+
+	// storing orders a load's store after the Invalidates before it: a
+	// load sees whether epoch moved since it began, and stores only if not.
+	storing sync.Mutex
+	epoch   uint64
 
 	requests                                     *stats.Counter // hits and misses, striped
 	loads, loadErrors, timeouts, limited, stales atomic.Uint64
@@ -327,7 +332,9 @@ func (c *SignerCache) Signer(ctx context.Context, key string) (*usersig.Signer, 
 // when Invalidate is called is not stored, and no request made after
 // Invalidate returns joins it.
 func (c *SignerCache) Invalidate(key string) {
-	c.epoch.Add(1)
+	c.storing.Lock()
+	defer c.storing.Unlock()
+	c.epoch++
 	c.flights.Forget(key)
 	c.signers.Invalidate(key)
 	c.unknown.Invalidate(key)
@@ -358,7 +365,10 @@ type flightResult struct {
 // the load timeout bound it.
 func (c *SignerCache) loadShared(ctx context.Context, key string) (*usersig.Signer, error) {
 	detached := context.WithoutCancel(ctx)
-	ch := c.flights.DoChan(key, func() (any, error) { return c.fill(detached, key), nil })
+	c.storing.Lock()
+	epoch := c.epoch
+	c.storing.Unlock()
+	ch := c.flights.DoChan(key, func() (any, error) { return c.fill(detached, key, epoch), nil })
 	select {
 	case res := <-ch:
 		r := res.Val.(flightResult)
@@ -374,12 +384,11 @@ func (c *SignerCache) loadShared(ctx context.Context, key string) (*usersig.Sign
 	}
 }
 
-// fill loads key (after a token from the budget if the key was never seen
-// to load well) and stores the answer, unless Invalidate came meanwhile.
-func (c *SignerCache) fill(ctx context.Context, key string) flightResult {
-	epoch := c.epoch.Load()
+// fill loads key (once the budget lets it) and stores the answer, unless
+// Invalidate was called since epoch was read.
+func (c *SignerCache) fill(ctx context.Context, key string, epoch uint64) flightResult {
 	h := c.budget.hash(key)
-	t, err := c.budget.admit(ctx, h)
+	t, err := c.budget.admit(h)
 	if err != nil {
 		return flightResult{err: err}
 	}
@@ -423,9 +432,11 @@ func (c *SignerCache) fill(ctx context.Context, key string) flightResult {
 		res = flightResult{err: err}
 		store = func() { c.unknown.Set(key, &cacheEntry{err: err, expires: now + int64(c.cfg.missTTL)}) }
 	}
-	if c.epoch.Load() == epoch {
+	c.storing.Lock()
+	if c.epoch == epoch {
 		store()
 	}
+	c.storing.Unlock()
 	return res
 }
 

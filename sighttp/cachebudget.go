@@ -9,11 +9,52 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// refusedSlots is the size of the table that remembers which keys the
-// budget refused, so that a key asked for again takes the second lane. At
-// 2^15 slots (256 KiB, made on the first refusal) a key survives a flood of
-// 10,000 random keys per second for a second with a chance of about 74%.
-const refusedSlots = 1 << 15
+// The table that remembers which keys the budget refused, so that a key
+// asked for again takes the second lane: 4,096 buckets of 8 hashes (256
+// KiB, made on the first refusal), each bucket overwritten oldest first, so
+// a key is lost only after 8 newer refusals land in its bucket. Under a
+// flood of 10,000 random keys a second, a refused key is remembered for
+// about 3 s; it is lost within half a second about once in 50,000, within a
+// second about once in 250.
+const (
+	refusedWays    = 8
+	refusedBuckets = 1 << 12
+)
+
+type refusedTable struct {
+	hashes [refusedBuckets * refusedWays]atomic.Uint64
+	next   [refusedBuckets]atomic.Uint32 // the way each bucket overwrites next
+}
+
+func (t *refusedTable) bucket(h uint64) (first int, b uint64) {
+	b = h % refusedBuckets
+	return int(b) * refusedWays, b
+}
+
+func (t *refusedTable) has(h uint64) bool {
+	first, _ := t.bucket(h)
+	for i := range refusedWays {
+		if t.hashes[first+i].Load() == h {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *refusedTable) add(h uint64) {
+	if t.has(h) {
+		return
+	}
+	first, b := t.bucket(h)
+	t.hashes[first+int(t.next[b].Add(1)%refusedWays)].Store(h)
+}
+
+func (t *refusedTable) remove(h uint64) {
+	first, _ := t.bucket(h)
+	for i := range refusedWays {
+		t.hashes[first+i].CompareAndSwap(h, 0)
+	}
+}
 
 // loadBudget bounds the loads that find no Signer: the only loads a flood
 // of random API keys causes. Keys a SignerCache knows (a tenant loaded
@@ -40,7 +81,7 @@ type loadBudget struct {
 	mu    sync.RWMutex
 	known map[uint64]struct{} // hashes of keys whose last load found a Signer
 
-	refused atomic.Pointer[[refusedSlots]atomic.Uint64] // hashes of refused keys
+	refused atomic.Pointer[refusedTable]
 }
 
 func newLoadBudget(perSecond int, maxWait time.Duration, now func() time.Time) *loadBudget {
@@ -82,7 +123,7 @@ func (b *loadBudget) loaded(h uint64, known bool) {
 	}
 	b.mu.Unlock()
 	if t := b.refused.Load(); t != nil {
-		t[h%refusedSlots].CompareAndSwap(h, 0)
+		t.remove(h)
 	}
 }
 
@@ -142,14 +183,14 @@ func (b *loadBudget) charge(t ticket) {
 
 func (b *loadBudget) wasRefused(h uint64) bool {
 	t := b.refused.Load()
-	return t != nil && t[h%refusedSlots].Load() == h
+	return t != nil && t.has(h)
 }
 
 func (b *loadBudget) noteRefused(h uint64) {
 	t := b.refused.Load()
 	if t == nil {
-		b.refused.CompareAndSwap(nil, new([refusedSlots]atomic.Uint64))
+		b.refused.CompareAndSwap(nil, new(refusedTable))
 		t = b.refused.Load()
 	}
-	t[h%refusedSlots].Store(h)
+	t.add(h)
 }

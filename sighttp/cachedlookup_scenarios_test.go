@@ -398,3 +398,25 @@ func TestSignerCacheWaitsForTheBudget(t *testing.T) {
 		time.Sleep(2 * time.Second) // pk_junk_3's load, which went on without its request
 	})
 }
+
+// Behind the middleware, a load past its timeout is logged "load-timeout",
+// apart from a failing loader's "error" and an unknown key's
+// "unknown-signer".
+func TestCachedLookupLogsLoadTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		load := func(ctx context.Context, key string) (*usersig.Signer, error) {
+			if key == "pk_slow" {
+				<-release // ignores its context
+			}
+			return nil, nil
+		}
+		logger, reasons := adaptertest.Reasons()
+		h := Middleware(nil, WithSignerLookup(CachedLookup(apiKeyHeader, load, WithCacheClock(time.Now), WithCacheLoadTimeout(time.Second))),
+			WithLogger(logger))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { t.Error("the handler ran") }))
+		assert.Equal(t, http.StatusUnauthorized, status(h, signedRequest("pk_slow", secretV1, "alice")))
+		assert.Equal(t, http.StatusUnauthorized, status(h, signedRequest("pk_nobody", secretV1, "alice")))
+		assert.Equal(t, []string{refusal.LoadTimeout, refusal.UnknownSigner}, reasons())
+		close(release)
+	})
+}

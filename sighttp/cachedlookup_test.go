@@ -188,7 +188,9 @@ func TestCachedLookupBoundsLoadsOfRandomKeys(t *testing.T) {
 	for sec, n := range perSecond {
 		assert.LessOrEqual(t, n, int64(2*rate), "second %d", sec)
 	}
-	for _, r := range reasons() {
+	logged := reasons()
+	assert.Contains(t, logged, refusal.RateLimited, "the budget's refusals say so")
+	for _, r := range logged {
 		assert.Contains(t, []string{refusal.UnknownSigner, refusal.RateLimited}, r)
 	}
 }
@@ -259,6 +261,7 @@ func TestCachedLookupLoaderErrorsAre401(t *testing.T) {
 	assert.Equal(t, []string{refusal.Error, refusal.UnknownSigner, refusal.UnknownSigner, refusal.UnknownSigner}, reasons())
 	require.Len(t, seen, 4)
 	assert.ErrorIs(t, seen[0], dbDown, "an error handler can tell a failing database")
+	assert.ErrorIs(t, seen[0], ErrLoadFailed)
 	assert.NotErrorIs(t, seen[0], ErrUnknownSigner)
 	for _, err := range seen[1:] {
 		assert.ErrorIs(t, err, ErrUnknownSigner)

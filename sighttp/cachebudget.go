@@ -1,11 +1,13 @@
 package sighttp
 
 import (
+	"context"
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/semaphore"
 	"golang.org/x/time/rate"
 )
 
@@ -63,8 +65,11 @@ func (t *refusedTable) remove(h uint64) {
 // seen while the budget lasts, and a load that finds a Signer costs
 // nothing: a cold start of any number of tenants is not held back. A load
 // that finds none (an unknown key, a failure) is charged after the fact.
-// Once such loads have spent the budget (a flood), a key never seen must
-// wait for a token before it loads, and is refused if none comes in time.
+// Loads not yet paid for run at most rate at once (a semaphore of
+// golang.org/x/sync), so a burst of junk keys all sent at one instant
+// cannot pass before the first of them is charged. Once such loads have
+// spent the budget (a flood), a key never seen must wait for a token
+// before it loads, and is refused if none comes in time.
 //
 // The budget has two lanes, each a token bucket of golang.org/x/time/rate:
 // one for a key's first ask, one for a key asked again after a refusal. A
@@ -74,6 +79,7 @@ func (t *refusedTable) remove(h uint64) {
 // twice spends both: the loader then sees about twice the rate.
 type loadBudget struct {
 	firstAsk, askedAgain *rate.Limiter
+	unpaid               *semaphore.Weighted // loads under way not paid for
 	maxWait              time.Duration
 	now                  func() time.Time
 	seed                 maphash.Seed
@@ -88,6 +94,7 @@ func newLoadBudget(perSecond int, maxWait time.Duration, now func() time.Time) *
 	return &loadBudget{
 		firstAsk:   rate.NewLimiter(rate.Limit(perSecond), perSecond),
 		askedAgain: rate.NewLimiter(rate.Limit(perSecond), perSecond),
+		unpaid:     semaphore.NewWeighted(int64(perSecond)),
 		maxWait:    maxWait,
 		now:        now,
 		seed:       maphash.MakeSeed(),
@@ -134,7 +141,7 @@ func (b *loadBudget) size() int {
 }
 
 // A ticket is a load's leave from the budget: the lane that let it start,
-// and whether it is paid for already.
+// and whether it is paid for already (else it holds a slot of unpaid).
 type ticket struct {
 	lane *rate.Limiter
 	paid bool
@@ -156,13 +163,21 @@ func (b *loadBudget) admit(h uint64) (ticket, error) {
 	if b.wasRefused(h) {
 		lane = b.askedAgain
 	}
-	now := b.now()
-	if lane.TokensAt(now) >= 1 {
-		return ticket{lane: lane}, nil
+	// The whole of admit waits up to maxWait, for a slot and a token alike.
+	deadline, cancel := context.WithTimeout(context.Background(), b.maxWait)
+	defer cancel()
+	if lane.TokensAt(b.now()) >= 1 && b.takeUnpaidSlot(deadline) {
+		// Other loads may have spent the budget while this one waited for
+		// its slot: look again.
+		if lane.TokensAt(b.now()) >= 1 {
+			return ticket{lane: lane}, nil
+		}
+		b.unpaid.Release(1)
 	}
+	now := b.now()
 	r := lane.ReserveN(now, 1)
 	delay := r.DelayFrom(now)
-	if delay > b.maxWait {
+	if left, _ := deadline.Deadline(); delay > time.Until(left) {
 		r.CancelAt(now)
 		b.noteRefused(h)
 		return ticket{}, ErrRateLimited
@@ -173,12 +188,23 @@ func (b *loadBudget) admit(h uint64) (ticket, error) {
 	return ticket{lane: lane, paid: true}, nil
 }
 
-// charge spends a token of t's lane for a load that found no Signer, into
-// debt if need be: until the debt is paid off, keys never seen wait.
-func (b *loadBudget) charge(t ticket) {
-	if !t.paid {
+// takeUnpaidSlot waits until deadline ends for a slot of the loads not yet
+// paid for.
+func (b *loadBudget) takeUnpaidSlot(deadline context.Context) bool {
+	return b.unpaid.TryAcquire(1) || b.unpaid.Acquire(deadline, 1) == nil
+}
+
+// settle ends a load's ticket: one not paid for gives back its slot, and
+// pays a token of its lane if it found no Signer, into debt if need be
+// (until the debt is paid off, keys never seen wait).
+func (b *loadBudget) settle(t ticket, found bool) {
+	if t.paid {
+		return
+	}
+	if !found {
 		t.lane.ReserveN(b.now(), 1)
 	}
+	b.unpaid.Release(1)
 }
 
 func (b *loadBudget) wasRefused(h uint64) bool {

@@ -88,14 +88,17 @@ func WithCacheSize(n int) CacheOption {
 // unknown key or a failure), with a burst of as many: what a flood of
 // random API keys costs the loader. A load that finds a tenant costs
 // nothing, and a tenant loaded once (still cached, expired, evicted or
-// invalidated) reloads outside the budget, so a cold start or a working set
-// larger than WithCacheSize is never refused. Once loads that found nothing
-// have spent the budget, a key never seen waits for a token (see
-// WithCacheLoadWait); a key refused then draws on a second budget of the
-// same rate when it is asked again, so a real tenant is served during a
-// flood of one-off junk keys. The loader sees about twice the rate of
-// unknown keys at most, plus the loads under way when a flood starts.
-// Default: 100 per second. It must be positive.
+// invalidated) reloads outside the budget, so a working set larger than
+// WithCacheSize is never refused. Loads of never-seen keys run at most that
+// many at once before they are charged, so a burst of junk keys sent at
+// one instant cannot pass before the first are charged, and a cold start
+// of N tenants at once takes about N/rate times the loader's latency (it
+// is refused only past WithCacheLoadWait). Once loads that found nothing
+// have spent the budget, a key never seen waits for a token; a key refused
+// then draws on a second budget of the same rate when it is asked again,
+// so a real tenant is served during a flood of one-off junk keys. The
+// loader sees about twice the rate of unknown keys at most. Default: 100
+// per second. It must be positive.
 func WithCacheLoadRate(perSecond int) CacheOption {
 	return func(c *cacheConfig) {
 		if perSecond <= 0 {
@@ -106,8 +109,8 @@ func WithCacheLoadRate(perSecond int) CacheOption {
 }
 
 // WithCacheLoadWait bounds how long a load of a never-seen key waits for
-// a token while the load budget (WithCacheLoadRate) is spent, before its
-// requests are refused with ErrRateLimited; each request also stops waiting
+// the load budget (WithCacheLoadRate: a token, or its turn among the loads
+// at once), before its requests are refused with ErrRateLimited; each request also stops waiting
 // when its context ends. Default: 1 second. Zero refuses at once. It must
 // not be negative.
 func WithCacheLoadWait(d time.Duration) CacheOption {
@@ -387,15 +390,21 @@ func (c *SignerCache) loadShared(ctx context.Context, key string) (*usersig.Sign
 // fill loads key (once the budget lets it) and stores the answer, unless
 // Invalidate was called since epoch was read.
 func (c *SignerCache) fill(ctx context.Context, key string, epoch uint64) flightResult {
+	// A request that missed just before the last load of key stored its
+	// answer starts this flight just after: it needs no load.
+	if e, ok := c.signers.GetIfPresent(key); ok {
+		return flightResult{signer: e.signer, stale: e.stale}
+	}
+	if e, ok := c.unknown.GetIfPresent(key); ok {
+		return flightResult{err: e.err}
+	}
 	h := c.budget.hash(key)
 	t, err := c.budget.admit(h)
 	if err != nil {
 		return flightResult{err: err}
 	}
 	s, err := c.loadBounded(ctx, key)
-	if err != nil || s == nil {
-		c.budget.charge(t)
-	}
+	c.budget.settle(t, err == nil && s != nil)
 	now := c.cfg.now().UnixNano()
 	var res flightResult
 	var store func()

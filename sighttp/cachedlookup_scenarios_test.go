@@ -2,6 +2,7 @@ package sighttp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -418,5 +419,27 @@ func TestCachedLookupLogsLoadTimeout(t *testing.T) {
 		assert.Equal(t, http.StatusUnauthorized, status(h, signedRequest("pk_nobody", secretV1, "alice")))
 		assert.Equal(t, []string{refusal.LoadTimeout, refusal.UnknownSigner}, reasons())
 		close(release)
+	})
+}
+
+// A burst of junk keys all sent at one instant cannot pass before the first
+// of them is charged: the loads not yet paid for run at most the rate at
+// once, so the burst costs the loader about two seconds' worth of the rate
+// (the unpaid burst, then the tokens the waits reach), not one load a key.
+func TestSignerCacheBurstOfJunkKeysIsBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const burst = 5000
+		db := tenants(0)
+		cache := NewSignerCache(db.load, WithCacheClock(time.Now))
+		codes := concurrently(burst, func(i int) int {
+			_, err := cache.Signer(context.Background(), fmt.Sprintf("pk_junk_%d", i))
+			if errors.Is(err, ErrRateLimited) {
+				return http.StatusTooManyRequests
+			}
+			return http.StatusUnauthorized
+		})
+		t.Logf("%d junk keys at once: %d loads, %d refused by the budget", burst, db.loads.Load(), count(codes, http.StatusTooManyRequests))
+		assert.LessOrEqual(t, db.loads.Load(), int64(3*defaultCacheLoadRate))
+		assert.Equal(t, burst-int(db.loads.Load()), count(codes, http.StatusTooManyRequests), "every other key refused")
 	})
 }

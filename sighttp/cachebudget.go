@@ -11,65 +11,17 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// The table that remembers which keys the budget refused, so that a key
-// asked for again takes the second lane: 4,096 buckets of 8 hashes (256
-// KiB, made on the first refusal), each bucket overwritten oldest first, so
-// a key is lost only after 8 newer refusals land in its bucket. Under a
-// flood of 10,000 random keys a second, a refused key is remembered for
-// about 3 s; it is lost within half a second about once in 50,000, within a
-// second about once in 250.
-const (
-	refusedWays    = 8
-	refusedBuckets = 1 << 12
-)
-
-type refusedTable struct {
-	hashes [refusedBuckets * refusedWays]atomic.Uint64
-	next   [refusedBuckets]atomic.Uint32 // the way each bucket overwrites next
-}
-
-func (t *refusedTable) bucket(h uint64) (first int, b uint64) {
-	b = h % refusedBuckets
-	return int(b) * refusedWays, b
-}
-
-func (t *refusedTable) has(h uint64) bool {
-	first, _ := t.bucket(h)
-	for i := range refusedWays {
-		if t.hashes[first+i].Load() == h {
-			return true
-		}
-	}
-	return false
-}
-
-func (t *refusedTable) add(h uint64) {
-	if t.has(h) {
-		return
-	}
-	first, b := t.bucket(h)
-	t.hashes[first+int(t.next[b].Add(1)%refusedWays)].Store(h)
-}
-
-func (t *refusedTable) remove(h uint64) {
-	first, _ := t.bucket(h)
-	for i := range refusedWays {
-		t.hashes[first+i].CompareAndSwap(h, 0)
-	}
-}
-
 // loadBudget bounds the loads that find no Signer: the only loads a flood
 // of random API keys causes. Keys a SignerCache knows (a tenant loaded
 // before, whether still cached, expired, evicted or invalidated) load
-// without it, since their number is that of your tenants; so do keys never
-// seen while the budget lasts, and a load that finds a Signer costs
-// nothing: a cold start of any number of tenants is not held back. A load
-// that finds none (an unknown key, a failure) is charged after the fact.
-// Loads not yet paid for run at most rate at once (a semaphore of
-// golang.org/x/sync), so a burst of junk keys all sent at one instant
-// cannot pass before the first of them is charged. Once such loads have
-// spent the budget (a flood), a key never seen must wait for a token
-// before it loads, and is refused if none comes in time.
+// without it, since their number is that of your tenants. While the
+// budget lasts, a key never seen loads too, and is charged after the fact
+// only if its load finds no Signer (an unknown key, a failure): a cold
+// start is held back only by the loader's speed. Such unpaid loads run at
+// most rate at once (a semaphore of golang.org/x/sync), so a burst of junk
+// keys sent at one instant cannot pass before the first are charged. Once
+// charges have spent the budget (a flood), a key never seen waits for a
+// token before it loads, and is refused if none comes in time.
 //
 // The budget has two lanes, each a token bucket of golang.org/x/time/rate:
 // one for a key's first ask, one for a key asked again after a refusal. A
@@ -219,4 +171,51 @@ func (b *loadBudget) noteRefused(h uint64) {
 		t = b.refused.Load()
 	}
 	t.add(h)
+}
+
+// The table that remembers which keys the budget refused, so that a key
+// asked for again takes the second lane: 4,096 buckets of 8 hashes (256
+// KiB, made on the first refusal), each bucket overwritten oldest first, so
+// a key is lost only after 8 newer refusals land in its bucket. Under a
+// flood of 10,000 random keys a second, a refused key is remembered for
+// about 3 s; it is lost within half a second about once in 50,000, within a
+// second about once in 250.
+const (
+	refusedWays    = 8
+	refusedBuckets = 1 << 12
+)
+
+type refusedTable struct {
+	hashes [refusedBuckets * refusedWays]atomic.Uint64
+	next   [refusedBuckets]atomic.Uint32 // the way each bucket overwrites next
+}
+
+func (t *refusedTable) bucket(h uint64) (first int, b uint64) {
+	b = h % refusedBuckets
+	return int(b) * refusedWays, b
+}
+
+func (t *refusedTable) has(h uint64) bool {
+	first, _ := t.bucket(h)
+	for i := range refusedWays {
+		if t.hashes[first+i].Load() == h {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *refusedTable) add(h uint64) {
+	if t.has(h) {
+		return
+	}
+	first, b := t.bucket(h)
+	t.hashes[first+int(t.next[b].Add(1)%refusedWays)].Store(h)
+}
+
+func (t *refusedTable) remove(h uint64) {
+	first, _ := t.bucket(h)
+	for i := range refusedWays {
+		t.hashes[first+i].CompareAndSwap(h, 0)
+	}
 }

@@ -405,13 +405,25 @@ func (c *SignerCache) fill(ctx context.Context, key string, epoch uint64) flight
 	}
 	s, err := c.loadBounded(ctx, key)
 	c.budget.settle(t, err == nil && s != nil)
+	res, store := c.outcome(key, h, s, err)
+	c.storing.Lock()
+	if c.epoch == epoch {
+		store()
+	}
+	c.storing.Unlock()
+	return res
+}
+
+// outcome turns a load's answer into what its requests get and what the
+// cache keeps: a Signer until the TTL (and as a stand-in until TTL +
+// stale-if-error); an unknown key until the miss TTL, with the key no
+// longer known; a failure, the last good Signer if there is one, retried
+// after the miss TTL, else the failure until the miss TTL.
+func (c *SignerCache) outcome(key string, h uint64, s *usersig.Signer, err error) (flightResult, func()) {
 	now := c.cfg.now().UnixNano()
-	var res flightResult
-	var store func()
 	switch {
 	case err == nil && s != nil:
-		res = flightResult{signer: s}
-		store = func() {
+		return flightResult{signer: s}, func() {
 			c.budget.loaded(h, true)
 			c.signers.Set(key, &cacheEntry{signer: s, expires: now + int64(c.cfg.ttl)})
 			if c.cfg.staleIfError > 0 {
@@ -423,30 +435,23 @@ func (c *SignerCache) fill(ctx context.Context, key string, epoch uint64) flight
 		if err == nil {
 			err = ErrUnknownSigner
 		}
-		res = flightResult{err: err}
-		store = func() {
+		return flightResult{err: err}, func() {
 			c.budget.loaded(h, false)
 			c.unknown.Set(key, &cacheEntry{err: err, expires: now + int64(c.cfg.missTTL)})
 			c.signers.Invalidate(key)
 			c.lastGood.Invalidate(key)
 		}
-	default: // a transient failure
-		c.loadErrors.Add(1)
-		if old, ok := c.lastGood.GetIfPresent(key); ok {
-			res = flightResult{signer: old.signer, stale: true}
-			retry := min(now+int64(c.cfg.missTTL), old.expires)
-			store = func() { c.signers.Set(key, &cacheEntry{signer: old.signer, expires: retry, stale: true}) }
-			break
+	}
+	c.loadErrors.Add(1)
+	if old, ok := c.lastGood.GetIfPresent(key); ok {
+		retry := min(now+int64(c.cfg.missTTL), old.expires)
+		return flightResult{signer: old.signer, stale: true}, func() {
+			c.signers.Set(key, &cacheEntry{signer: old.signer, expires: retry, stale: true})
 		}
-		res = flightResult{err: err}
-		store = func() { c.unknown.Set(key, &cacheEntry{err: err, expires: now + int64(c.cfg.missTTL)}) }
 	}
-	c.storing.Lock()
-	if c.epoch == epoch {
-		store()
+	return flightResult{err: err}, func() {
+		c.unknown.Set(key, &cacheEntry{err: err, expires: now + int64(c.cfg.missTTL)})
 	}
-	c.storing.Unlock()
-	return res
 }
 
 // loadBounded calls the loader in a goroutine of its own and waits for it

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -442,4 +443,17 @@ func TestSignerCacheBurstOfJunkKeysIsBounded(t *testing.T) {
 		assert.LessOrEqual(t, db.loads.Load(), int64(3*defaultCacheLoadRate))
 		assert.Equal(t, burst-int(db.loads.Load()), count(codes, http.StatusTooManyRequests), "every other key refused")
 	})
+}
+
+// A loader that calls runtime.Goexit (t.FailNow in a test loader does)
+// fails its load like a panic, and holds nobody.
+func TestSignerCacheLoaderGoexitFailsItsLoad(t *testing.T) {
+	c := NewSignerCache(func(context.Context, string) (*usersig.Signer, error) {
+		runtime.Goexit()
+		return nil, nil
+	})
+	_, err := c.Signer(context.Background(), "pk_one")
+	assert.ErrorIs(t, err, ErrLoadFailed)
+	assert.NotErrorIs(t, err, ErrLoadTimeout)
+	assert.Equal(t, refusal.Error, Reason(err))
 }

@@ -38,7 +38,9 @@
 // picks the Signer per request by a tenant key with [WithTenantLookup] and
 // a [SignerSource] — a [SignerCache] over your database, or a fixed
 // [SignerMap] — in every transport. [WithSignerLookup] and
-// [SignersByHeader] are the net/http-only forms.
+// [SignersByHeader] are the net/http-only forms. The cache's own refusals
+// are [ErrRateLimited] and [ErrLoadTimeout]; a failed load wraps
+// [ErrLoadFailed]; [SignerCache.Invalidate] pushes a rotated key.
 //
 // # Observing
 //

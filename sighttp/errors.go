@@ -25,6 +25,24 @@ var (
 	ErrUnknownSigner = errors.New("sighttp: no signer for this request")
 )
 
+// The errors of a SignerCache (and so of CachedLookup). Each is a 401, like
+// the rest; they differ only in the reason WithLogger logs.
+var (
+	// ErrRateLimited: the cache did not ask its loader for a key it has
+	// never seen load well, because its load budget (WithCacheLoadRate) had
+	// no token within WithCacheLoadWait. Logged as "rate-limited".
+	ErrRateLimited = errors.New("sighttp: signer load refused by the load budget")
+
+	// ErrLoadTimeout: the loader did not return within WithCacheLoadTimeout.
+	// It comes wrapped with ErrLoadFailed. Logged as "load-timeout".
+	ErrLoadTimeout = errors.New("sighttp: signer load timed out")
+
+	// ErrLoadFailed: the loader failed — an error other than an unknown key
+	// (which it wraps, with the loader's text), a panic (whose value is
+	// dropped) or a timeout. Logged as "error", or "load-timeout".
+	ErrLoadFailed = errors.New("sighttp: signer load failed")
+)
+
 // A FieldError says which credential field of a request was refused and
 // why. It wraps ErrMalformedCredential and never quotes the value, so it is
 // safe to log.

@@ -12,8 +12,9 @@ import (
 // Reason names the check err failed, as WithLogger logs it in the reason
 // attribute: "missing", "duplicate", "oversized", "undecodable",
 // "malformed-field", "malformed", "invalid", "expired", "invalid-expiry",
-// "no-identity", "unknown-signer", or "error" for an error this package does
-// not know (your extractor's or lookup's). It is the one mapping from an
+// "no-identity", "unknown-signer", "rate-limited" and "load-timeout" (a
+// SignerCache's own refusals), or "error" for an error this package does
+// not know (your extractor's or lookup's, a failed load). It is the one mapping from an
 // error to a reason, for adapters and custom error handlers that log; the
 // words are for operators, never for the client.
 func Reason(err error) string {
@@ -43,6 +44,10 @@ func Reason(err error) string {
 		return ReasonNoIdentity
 	case errors.Is(err, ErrUnknownSigner):
 		return ReasonUnknownSigner
+	case errors.Is(err, ErrRateLimited):
+		return ReasonRateLimited
+	case errors.Is(err, ErrLoadTimeout):
+		return ReasonLoadTimeout
 	}
 	return ReasonError
 }

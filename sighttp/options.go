@@ -147,8 +147,10 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 //
 //   - reason: "missing", "duplicate", "oversized", "undecodable",
 //     "malformed-field", "malformed", "invalid", "expired",
-//     "invalid-expiry", "no-identity", "unknown-signer", "error" (an error
-//     of your extractor or lookup), or "unsigned" for a request let through;
+//     "invalid-expiry", "no-identity", "unknown-signer", "rate-limited" or
+//     "load-timeout" (a SignerCache's refusals, see CachedLookup), "error"
+//     (an error of your extractor or lookup, or a failed load), or
+//     "unsigned" for a request let through;
 //   - detail: the usersig.SignatureFormatError's or FieldError's reason,
 //     when there is one;
 //   - field: the header, parameter or cookie at fault, when one is;

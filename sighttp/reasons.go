@@ -24,6 +24,8 @@ const (
 	ReasonWrongClaims    = "wrong-claims"    // usertoken: a token signed well whose claims do not fit
 	ReasonNoIdentity     = "no-identity"     // nothing the scheme signs was sent
 	ReasonUnknownSigner  = "unknown-signer"  // no Signer (tenant) for the request
+	ReasonRateLimited    = "rate-limited"    // a SignerCache's load budget refused a never-seen key
+	ReasonLoadTimeout    = "load-timeout"    // a SignerCache's loader did not answer in time
 	ReasonError          = "error"           // an error of your own extractor or lookup, or a failing store
 	ReasonUnsigned       = "unsigned"        // report-only: an unsigned request let through
 )

@@ -74,6 +74,14 @@ var (
 	// profile, or WithClaims tried to set a claim the profile owns.
 	ErrInvalidOption error = &coreSentinel{"usertoken: invalid option", usersig.ErrInvalidOption}
 
+	// ErrInvalidClaims: Issuer.Issue was given claims the profile cannot
+	// sign: a field the vendor requires left empty (Nolt's Email and Name,
+	// UserVoice's Email), a field the profile does not carry (a CompanyID
+	// for Intercom), a value the vendor does not allow (a Nolt Role other
+	// than ADMIN or MODERATOR), or a field that is oversized, not UTF-8 or
+	// holds control characters.
+	ErrInvalidClaims = errors.New("usertoken: claims the profile cannot sign")
+
 	// ErrInvalidUserID: Issuer.Token was given an empty, oversized or
 	// non-UTF-8 user id, or one containing control characters. The empty
 	// id is also usersig.ErrMissingIdentity.

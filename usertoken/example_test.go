@@ -122,10 +122,14 @@ func ExampleProfileByName() {
 	// intercom needs ""
 	// knock needs ""
 	// magicbell needs "apiKey"
+	// nolt needs ""
 	// onesignal needs "appId"
 	// streamchat needs ""
 	// suprsend needs "tenantId"
 	// talkjs needs "appId"
+	// userback needs ""
+	// usertour needs ""
+	// uservoice needs ""
 	// zendesk needs "kid"
 	// zendesk/HS256 <nil>
 	// usertoken: invalid profile: profile engagespot needs its apiKey

@@ -93,7 +93,7 @@ func interopIssuer(t *testing.T, k testKeys, profile, param string, extra map[st
 	p, err := ProfileByName(profile, param)
 	require.NoError(t, err)
 	sk, _ := k.keyFor(p)
-	opts := []Option{WithClock(fixedClock(time.Unix(iat, 0))), WithTTL(time.Duration(ttl) * time.Second)}
+	opts := []IssuerOption{WithClock(fixedClock(time.Unix(iat, 0))), WithTTL(time.Duration(ttl) * time.Second)}
 	if len(extra) > 0 {
 		opts = append(opts, WithClaims(extra))
 	}

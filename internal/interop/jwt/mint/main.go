@@ -93,7 +93,7 @@ func run(root, out string) error {
 		case "ES256":
 			key = ecKey
 		}
-		opts := []usertoken.Option{
+		opts := []usertoken.IssuerOption{
 			usertoken.WithClock(clock),
 			usertoken.WithTTL(time.Duration(s.TTLSeconds) * time.Second),
 		}

@@ -1,0 +1,365 @@
+package usertoken
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Claims is what a user token says about its user, typed: the union of the
+// fields the profiles know. [Issuer.Issue] signs one; [Verifier.VerifyClaims]
+// returns the one a token carried. Each field travels under the claim name
+// the profile gives it (UserID is Intercom's user_id, Nolt's id,
+// UserVoice's guid, Usertour's sub; Name is UserVoice's display_name), and
+// a field the profile does not name is neither issued nor read, except
+// Email and Name, which are read from the "email" and "name" claims when
+// they hold strings (Intercom's and Zendesk's signed user fields).
+//
+// Verification checks the user id, the profile's fixed values and
+// required fields, and the time claims. The other fields are whatever the
+// key holder signed: signed, so not forged, but not vouched for.
+type Claims struct {
+	// UserID is the user the token is for, without Engagespot's "user:"
+	// prefix. For Userback, which identifies users by email, it is the
+	// email.
+	UserID string
+	// Email is the user's email: required by Nolt and UserVoice; Intercom
+	// and Zendesk read it as a signed user field.
+	Email string
+	// Name is the display name: Nolt's name (required), UserVoice's
+	// display_name, Userback's name.
+	Name string
+	// ImageURL is the avatar: Nolt's imageUrl, Userback's avatar_url.
+	ImageURL string
+	// Role is Nolt's noltUserRole: "ADMIN" or "MODERATOR" grant board
+	// permissions; empty for none.
+	Role string
+	// CompanyID is Usertour's companyId: the company the user is a member
+	// of, checked by usertour.group().
+	CompanyID string
+
+	// ExpiresAt is exp (or UserVoice's expires text); zero when absent.
+	// Issue ignores it: the Issuer's clock and TTL set it.
+	ExpiresAt time.Time
+	// IssuedAt is iat, NotBefore nbf; zero when absent. Issue ignores them.
+	IssuedAt, NotBefore time.Time
+}
+
+// wireClaims is the payload of every profile's token as it is decoded: one
+// struct with the union of the claim names, so no token is decoded into a
+// map. Its fields are lenient types that record "present but not the right
+// JSON type" instead of failing the decode, so a claim one profile owns and
+// another does not care about (Nolt's numeric id in an Intercom token) never
+// refuses a token it does not concern.
+type wireClaims struct {
+	Sub            jsonString `json:"sub"`
+	UserIDClaim    jsonString `json:"user_id"`
+	ExternalID     jsonString `json:"external_id"`
+	UserExternalID jsonString `json:"user_external_id"`
+	EntityID       jsonString `json:"entity_id"`
+	ID             jsonString `json:"id"`
+	GUID           jsonString `json:"guid"`
+	Email          jsonString `json:"email"`
+	Name           jsonString `json:"name"`
+	DisplayName    jsonString `json:"display_name"`
+	ImageURL       jsonString `json:"imageUrl"`
+	AvatarURL      jsonString `json:"avatar_url"`
+	NoltUserRole   jsonString `json:"noltUserRole"`
+	CompanyID      jsonString `json:"companyId"`
+	APIKey         jsonString `json:"apiKey"`
+	APIKeySnake    jsonString `json:"api_key"`
+	TokenType      jsonString `json:"tokenType"`
+	Iss            jsonString `json:"iss"`
+	EntityType     jsonString `json:"entity_type"`
+	Expires        jsonString `json:"expires"`
+	// scope is Zendesk's string "user" and SuprSend's {"tenant_id": ...}.
+	Scope    scopeClaim    `json:"scope"`
+	Identity identityClaim `json:"identity"`
+	Exp      jsonNumber    `json:"exp"`
+	Nbf      jsonNumber    `json:"nbf"`
+	Iat      jsonNumber    `json:"iat"`
+}
+
+// wireNames are wireClaims' JSON names, for the exact-name check.
+var wireNames = []string{
+	"sub", "user_id", "external_id", "user_external_id", "entity_id", "id", "guid",
+	"email", "name", "display_name", "imageUrl", "avatar_url", "noltUserRole", "companyId",
+	"apiKey", "api_key", "tokenType", "iss", "entity_type", "expires",
+	"scope", "identity", "exp", "nbf", "iat",
+}
+
+// str returns the string claim path names ("" for top level), or nil for
+// a claim name this package does not decode.
+func (w *wireClaims) str(in, name string) *jsonString {
+	switch in {
+	case "identity":
+		if name == "external_id" {
+			return &w.Identity.ExternalID
+		}
+		return nil
+	case "scope":
+		if name == "tenant_id" {
+			return &w.Scope.TenantID
+		}
+		return nil
+	}
+	switch name {
+	case "sub":
+		return &w.Sub
+	case "user_id":
+		return &w.UserIDClaim
+	case "external_id":
+		return &w.ExternalID
+	case "user_external_id":
+		return &w.UserExternalID
+	case "entity_id":
+		return &w.EntityID
+	case "id":
+		return &w.ID
+	case "guid":
+		return &w.GUID
+	case "email":
+		return &w.Email
+	case "name":
+		return &w.Name
+	case "display_name":
+		return &w.DisplayName
+	case "imageUrl":
+		return &w.ImageURL
+	case "avatar_url":
+		return &w.AvatarURL
+	case "noltUserRole":
+		return &w.NoltUserRole
+	case "companyId":
+		return &w.CompanyID
+	case "apiKey":
+		return &w.APIKey
+	case "api_key":
+		return &w.APIKeySnake
+	case "tokenType":
+		return &w.TokenType
+	case "iss":
+		return &w.Iss
+	case "entity_type":
+		return &w.EntityType
+	case "expires":
+		return &w.Expires
+	case "scope":
+		return &w.Scope.Text
+	}
+	return nil
+}
+
+// jsonString is a claim that should be a JSON string. set: the claim was
+// present; ok: it was a string (then s holds it).
+type jsonString struct {
+	s       string
+	set, ok bool
+}
+
+func (j *jsonString) UnmarshalJSON(b []byte) error {
+	*j = jsonString{set: true}
+	if len(b) < 2 || b[0] != '"' {
+		return nil // present, not a string (encoding/json validated the JSON)
+	}
+	body := b[1 : len(b)-1]
+	if bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
+		j.s, j.ok = string(body), true
+		return nil
+	}
+	// Escapes or invalid UTF-8: let encoding/json unquote it, as
+	// JSON.parse and every vendor's decoder do.
+	j.ok = json.Unmarshal(b, &j.s) == nil
+	return nil
+}
+
+// jsonNumber is a claim that should be a JSON number (exp, nbf, iat).
+type jsonNumber struct {
+	f       float64
+	set, ok bool
+}
+
+func (n *jsonNumber) UnmarshalJSON(b []byte) error {
+	*n = jsonNumber{set: true}
+	if len(b) == 0 || (b[0] != '-' && (b[0] < '0' || b[0] > '9')) {
+		return nil // a string, null, bool, object or array
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	n.f, n.ok = f, err == nil
+	return nil
+}
+
+// scopeClaim is "scope": a string (Zendesk's "user") or an object
+// (SuprSend's {"tenant_id": ...}).
+type scopeClaim struct {
+	Text     jsonString // the claim as a string
+	TenantID jsonString // scope.tenant_id
+	set      bool
+	isObject bool
+	badNames bool // an object key that differs from tenant_id only in case
+}
+
+func (c *scopeClaim) UnmarshalJSON(b []byte) error {
+	*c = scopeClaim{set: true}
+	if len(b) > 0 && b[0] == '{' {
+		c.isObject = true
+		var obj struct {
+			TenantID jsonString `json:"tenant_id"`
+		}
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return err
+		}
+		c.TenantID = obj.TenantID
+		c.badNames = tenantNames.foldedName(b)
+		return nil
+	}
+	return c.Text.UnmarshalJSON(b)
+}
+
+// identityClaim is OneSignal's "identity": {"external_id": ...}.
+type identityClaim struct {
+	ExternalID jsonString
+	set        bool
+	isObject   bool
+	badNames   bool
+}
+
+func (c *identityClaim) UnmarshalJSON(b []byte) error {
+	*c = identityClaim{set: true}
+	if len(b) == 0 || b[0] != '{' {
+		return nil
+	}
+	c.isObject = true
+	var obj struct {
+		ExternalID jsonString `json:"external_id"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	c.ExternalID = obj.ExternalID
+	c.badNames = identityNames.foldedName(b)
+	return nil
+}
+
+// A nameSet is the claim names of one JSON object this package decodes
+// into a struct, for the exact-name check.
+type nameSet struct {
+	names []string // as decoded
+	lower []string // the same, ASCII lower case
+}
+
+func newNameSet(names ...string) nameSet {
+	s := nameSet{names: names}
+	for _, n := range names {
+		s.lower = append(s.lower, strings.ToLower(n))
+	}
+	return s
+}
+
+var (
+	payloadNames  = newNameSet(wireNames...)
+	tenantNames   = newNameSet("tenant_id")
+	identityNames = newNameSet("external_id")
+	headerNames   = newNameSet("alg", "kid", "crit")
+)
+
+// foldedName reports whether the JSON object obj (already validated) has a
+// key that equals one of the set's names under Unicode case folding without
+// being byte-identical to it. encoding/json matches struct fields that way
+// ("SUB" fills sub, and so does "\u017fub"), but the vendors' decoders
+// (Node's JSON.parse, Ruby's, PHP's) read names exactly: one token must not
+// mean one thing here and another there.
+func (s nameSet) foldedName(obj []byte) bool { return s.foldedNames(obj) != 0 }
+
+// foldedNames is foldedName returning which names were matched by folding,
+// bit i for s.names[i].
+func (s nameSet) foldedNames(obj []byte) (mask uint64) {
+	depth, inString, escaped := 0, false, false
+	keyStart := -1
+	expectKey := false
+	for i, c := range obj {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+				if keyStart >= 0 {
+					if j := s.folded(obj[keyStart:i]); j >= 0 {
+						mask |= 1 << j
+					}
+					keyStart = -1
+				}
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+			if depth == 1 && expectKey {
+				keyStart = i + 1
+				expectKey = false
+			}
+		case '{':
+			depth++
+			expectKey = depth == 1
+		case '[':
+			depth++
+		case '}', ']':
+			depth--
+		case ',':
+			expectKey = depth == 1
+		}
+	}
+	return mask
+}
+
+// folded returns the index of the name the raw key text folds to without
+// equalling it, or -1. Plain ASCII keys (nearly all) are compared in a
+// stack buffer; others are unescaped and folded in full.
+func (s nameSet) folded(raw []byte) int {
+	for _, n := range s.names {
+		if string(raw) == n {
+			return -1
+		}
+	}
+	var buf [32]byte
+	if len(raw) <= len(buf) {
+		plain := true
+		for i, c := range raw {
+			if c >= utf8.RuneSelf || c == '\\' {
+				plain = false
+				break
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		if plain {
+			for i, n := range s.lower {
+				if string(buf[:len(raw)]) == n {
+					return i
+				}
+			}
+			return -1
+		}
+	}
+	key := string(raw)
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		if json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &key) != nil {
+			return -1
+		}
+	}
+	for i, n := range s.names {
+		if key != n && strings.EqualFold(key, n) {
+			return i
+		}
+	}
+	return -1
+}

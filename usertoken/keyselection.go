@@ -1,0 +1,80 @@
+package usertoken
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Stage 2 of verification: the header, and the keys to try.
+
+// wireHeader is the JOSE header fields this package reads.
+type wireHeader struct {
+	Alg  jsonString `json:"alg"`
+	Kid  jsonString `json:"kid"`
+	Crit jsonString `json:"crit"` // any crit at all is refused
+}
+
+// Header errors (fixed texts: no token content).
+var (
+	errHeaderNotObject = fmt.Errorf("%w: header is not a JSON object", ErrMalformed)
+	errAlg             = fmt.Errorf("%w: algorithm not allowed or missing", ErrBadSignature)
+	errHeaderNames     = fmt.Errorf("%w: a header name differs from alg, kid or crit only in letter case", ErrBadSignature)
+	errCritHeader      = fmt.Errorf("%w: unsupported critical header parameters", ErrWrongClaims)
+	errKidHeader       = fmt.Errorf("%w: kid header missing or not the configured key id", ErrWrongClaims)
+	errNoKeyForKid     = fmt.Errorf("%w: kid header names none of the verifier's keys", ErrWrongClaims)
+)
+
+// selectKeys reads the header segment and returns the keys to try,
+// v.keys()[first:last].
+//
+// The algorithm is the profile's, whatever the header says: a header with
+// another alg (none, HS256 against an RS256 key, RS384) is refused here,
+// before any key is used. A kid selects the key with that id when the
+// Verifier's keys have ids; "kid":"" names no key, exactly like no kid, so
+// one token has one meaning however its header spells "no key id".
+func (v *Verifier) selectKeys(header string) (first, last int, err error) {
+	n := len(v.keys())
+	if header == v.plainHeader { // {"alg":<the profile's>,"typ":"JWT"}
+		if v.profile.kid != "" {
+			return 0, 0, errKidHeader
+		}
+		return 0, n, nil
+	}
+	raw, ok := appendDecoded(nil, header)
+	if !ok {
+		return 0, 0, errSegmentText
+	}
+	var h wireHeader
+	if !isObject(raw) || json.Unmarshal(raw, &h) != nil {
+		return 0, 0, errHeaderNotObject
+	}
+	switch {
+	case headerNames.foldedName(raw):
+		return 0, 0, errHeaderNames
+	case !h.Alg.ok || h.Alg.s != v.profile.alg:
+		return 0, 0, errAlg
+	case h.Crit.set:
+		return 0, 0, errCritHeader
+	case h.Kid.set && !h.Kid.ok:
+		return 0, 0, errKidHeader // a kid that is not a string
+	}
+	kid := h.Kid.s
+	if kid == "" {
+		if v.profile.kid != "" {
+			return 0, 0, errKidHeader
+		}
+		return 0, n, nil
+	}
+	if !v.haveIDs {
+		return 0, n, nil
+	}
+	for i, k := range v.keys() {
+		if k.id == kid {
+			return i, i + 1, nil
+		}
+	}
+	if v.profile.kid != "" {
+		return 0, 0, errKidHeader
+	}
+	return 0, 0, errNoKeyForKid
+}

@@ -113,12 +113,10 @@ type mwConfig struct {
 // every request uses the Verifier given to Middleware. A nil lookup panics
 // at construction.
 func WithVerifierLookup(lookup func(*http.Request) (*Verifier, error)) MiddlewareOption {
-	return func(c *mwConfig) {
-		if lookup == nil {
-			panic("usertoken: WithVerifierLookup(nil)")
-		}
-		c.lookup = lookup
+	if lookup == nil {
+		panic("usertoken: WithVerifierLookup(nil)")
 	}
+	return func(c *mwConfig) { c.lookup = lookup }
 }
 
 // WithHeader makes the middleware read the raw token from the named header

@@ -94,11 +94,16 @@ func (v *Verifier) verify(token string) (verified, error) {
 	if !isObject(payload) || json.Unmarshal(payload, &w) != nil {
 		return verified{}, errPayloadNotObject
 	}
+	// encoding/json matches names by case folding; the vendors do not.
+	folded := payloadNames.foldedNames(payload)
+	if folded&v.reads != 0 {
+		return verified{}, errClaimNames
+	}
 	res := verified{payload: payload, key: key}
 	if res.claims, err = v.checkTimes(&w); err != nil {
 		return verified{}, err
 	}
-	if err := v.checkClaims(&w, payload, &res.claims); err != nil {
+	if err := v.checkClaims(&w, folded, &res.claims); err != nil {
 		return verified{}, err
 	}
 	return res, nil

@@ -47,7 +47,7 @@ func timeClaim(c jsonNumber, n int) (time.Time, error) {
 	case c.f <= 0 || c.f > maxExp:
 		return time.Time{}, errTimeOutRange[n]
 	}
-	return time.Unix(int64(c.f), 0), nil
+	return time.Unix(int64(c.f), 0).UTC(), nil
 }
 
 // checkTimes applies the profile's exp and iat rules and the clock: every

@@ -540,6 +540,22 @@ func (p Profile) Name() string { return p.name }
 // token header.
 func (p Profile) Algorithm() string { return p.alg }
 
+// Fields returns the fields of [Claims], besides UserID, that the profile
+// carries, by their Go names ("Email", "Name", "ImageURL", "Role",
+// "CompanyID"), and which of them the vendor requires: Nolt carries Email,
+// Name, ImageURL and Role and requires Email and Name. Both slices are
+// freshly allocated; both are empty for the profiles that carry the user
+// id alone.
+func (p Profile) Fields() (carried, required []string) {
+	for _, f := range p.fields {
+		carried = append(carried, fieldNames[f.field])
+		if f.required {
+			required = append(required, fieldNames[f.field])
+		}
+	}
+	return carried, required
+}
+
 // Source returns where the profile's format was read (vendor docs or code).
 func (p Profile) Source() string { return p.source }
 

@@ -356,3 +356,76 @@ func BenchmarkMiddlewareLoopback(b *testing.B) {
 	b.ReportMetric(float64(tGuarded.Nanoseconds())/n, "middleware-ns/req")
 	b.ReportMetric(100*(1-float64(tBare)/float64(tGuarded)), "loss-%")
 }
+
+// BenchmarkMiddleware is the middleware's own CPU cost per request, in
+// process: a bare handler, and the same handler behind Middleware with a
+// valid HS256 token (verification, the context value, r.WithContext).
+func BenchmarkMiddleware(b *testing.B) {
+	iss, v := benchPair(b, Intercom())
+	tok, err := iss.Token("42")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+	}{{"bare", hello}, {"middleware", Middleware(v)(hello)}} {
+		b.Run(c.name, func(b *testing.B) {
+			w := httptest.NewRecorder()
+			b.ReportAllocs()
+			for b.Loop() {
+				c.h.ServeHTTP(w, r)
+			}
+			if w.Code != http.StatusNoContent {
+				b.Fatalf("status %d", w.Code)
+			}
+		})
+	}
+}
+
+// TestVerifyAllocations pins the allocation budget of Verify (the
+// performance issue's target for HS256: at most 12), so a regression fails
+// plain go test rather than waiting for someone to read a benchmark.
+func TestVerifyAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's instrumentation allocates")
+	}
+	k := loadKeys(t)
+	for _, c := range []struct {
+		p     Profile
+		max   float64
+		claim Claims
+	}{
+		{Intercom(), 12, Claims{UserID: "42"}},
+		{Nolt(), 12, Claims{UserID: "42", Email: "ada@example.com", Name: "Ada", ImageURL: "https://example.com/a.png", Role: "ADMIN"}},
+		{Usertour(), 12, Claims{UserID: "12345678901234567890", CompanyID: "7"}},
+		{Knock(), 25, Claims{UserID: "42"}},
+		{SuprSend(""), 40, Claims{UserID: "42"}},
+	} {
+		sk, vk := k.keyFor(c.p)
+		iss, err := NewIssuer(c.p, sk, WithClock(fixedClock(t0)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := NewVerifier(c.p, vk, WithClock(fixedClock(t0)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := iss.Issue(c.claim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := testing.AllocsPerRun(50, func() {
+			if _, err := v.Verify(tok); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if n > c.max {
+			t.Errorf("%s: Verify allocates %.0f times, budget %.0f", c.p, n, c.max)
+		}
+		t.Logf("%s: %.0f allocations", c.p, n)
+	}
+}

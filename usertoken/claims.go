@@ -3,6 +3,7 @@ package usertoken
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -249,6 +250,10 @@ func (c *identityClaim) UnmarshalJSON(b []byte) error {
 type nameSet struct {
 	names []string // as decoded
 	lower []string // the same, ASCII lower case
+	// wire: the names are wireNames, looked up by wireIndex and
+	// wireLowerIndex (static calls, so the key's string conversion stays
+	// on the stack).
+	wire bool
 }
 
 func newNameSet(names ...string) nameSet {
@@ -260,7 +265,7 @@ func newNameSet(names ...string) nameSet {
 }
 
 var (
-	payloadNames  = newNameSet(wireNames...)
+	payloadNames  = nameSet{names: wireNames, wire: true}
 	tenantNames   = newNameSet("tenant_id")
 	identityNames = newNameSet("external_id")
 	headerNames   = newNameSet("alg", "kid", "crit")
@@ -323,10 +328,12 @@ func (s nameSet) foldedNames(obj []byte) (mask uint64) {
 // equalling it, or -1. Plain ASCII keys (nearly all) are compared in a
 // stack buffer; others are unescaped and folded in full.
 func (s nameSet) folded(raw []byte) int {
-	for _, n := range s.names {
-		if string(raw) == n {
+	if s.wire {
+		if wireIndex(string(raw)) >= 0 {
 			return -1
 		}
+	} else if slices.Contains(s.names, string(raw)) {
+		return -1
 	}
 	var buf [32]byte
 	if len(raw) <= len(buf) {
@@ -340,6 +347,9 @@ func (s nameSet) folded(raw []byte) int {
 				c += 'a' - 'A'
 			}
 			buf[i] = c
+		}
+		if plain && s.wire {
+			return wireLowerIndex(string(buf[:len(raw)]))
 		}
 		if plain {
 			for i, n := range s.lower {

@@ -371,3 +371,14 @@ func TestHS256UsesCoreEngine(t *testing.T) {
 	assert.NotContains(t, v.String(), string(usertourKey))
 	_ = k
 }
+
+// TestWireNameIndex: the switch forms agree with wireNames.
+func TestWireNameIndex(t *testing.T) {
+	for i, n := range wireNames {
+		assert.Equal(t, i, wireIndex(n), n)
+		assert.Equal(t, i, wireLowerIndex(strings.ToLower(n)), n)
+	}
+	assert.Equal(t, -1, wireIndex("Sub"))
+	assert.Equal(t, -1, wireLowerIndex("imageUrl"))
+	assert.Less(t, len(wireNames), 64, "foldedNames masks fit a uint64")
+}

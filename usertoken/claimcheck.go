@@ -48,6 +48,9 @@ func (v *Verifier) checkClaims(w *wireClaims, folded uint64, c *Claims) error {
 	}
 	for _, f := range p.fields {
 		got := w.str("", f.name)
+		if got.null && !f.required {
+			continue // an optional field signed as null is absent
+		}
 		switch {
 		case got.set && !got.ok:
 			return fmt.Errorf("%w: %s claim is not a string", ErrWrongClaims, f.name)

@@ -155,14 +155,16 @@ func (w *wireClaims) str(in, name string) *jsonString {
 }
 
 // jsonString is a claim that should be a JSON string. set: the claim was
-// present; ok: it was a string (then s holds it).
+// present; ok: it was a string (then s holds it); null: it was JSON null,
+// which an optional field reads as absent (Nolt's snippet signs
+// imageUrl: user.imageUrl, null for a user without one).
 type jsonString struct {
-	s       string
-	set, ok bool
+	s             string
+	set, ok, null bool
 }
 
 func (j *jsonString) UnmarshalJSON(b []byte) error {
-	*j = jsonString{set: true}
+	*j = jsonString{set: true, null: string(b) == "null"}
 	if len(b) < 2 || b[0] != '"' {
 		return nil // present, not a string (encoding/json validated the JSON)
 	}

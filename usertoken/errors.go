@@ -25,12 +25,14 @@ import (
 //	ErrNoToken           sighttp.ErrNoSignature     no token in the request
 //	ErrMalformed         sighttp.ErrMalformedCredential repeated header
 //
-// (the last two from the middleware, whose HTTP counterpart is sighttp).
+//	ErrUnknownVerifier   sighttp.ErrUnknownSigner   no Verifier for the request
+//
+// (the last three from the middleware, whose HTTP counterpart is sighttp).
 // The RSA and EC policy refusals are ErrWeakKey only (a short RSA modulus is
 // not a short secret). ErrInvalidProfile, ErrInvalidKey, ErrWrongKeyType,
-// ErrTokenTooLarge, ErrNotYetValid and ErrWrongClaims have no core
-// counterpart: the core has no profiles, no key files, no size-bounded token
-// and no claims.
+// ErrTokenTooLarge, ErrNotYetValid, ErrWrongClaims and ErrInvalidClaims
+// have no core counterpart: the core has no profiles, no key files, no
+// size-bounded token and no claims.
 
 // coreSentinel is a usertoken sentinel that also matches a core one. Its
 // message is its own (no "usersig:" text appended), and Unwrap makes
@@ -116,9 +118,13 @@ var (
 
 	// ErrWrongClaims: the signature is good but the claims do not match the
 	// profile: missing or mistyped exp/iat, an exp, nbf or iat outside
-	// 1970..9999, wrong apiKey, sub without the "user:" prefix, wrong scope,
-	// wrong or missing kid header (or a kid naming none of the Verifier's
-	// keys), missing or empty user id, unsupported critical header.
+	// 1970..9999 (or a UserVoice expires text not in its form), wrong
+	// apiKey, sub without the "user:" prefix, wrong scope, wrong or missing
+	// kid header (or a kid naming none of the Verifier's keys), missing or
+	// empty user id or required field, a claim of the wrong JSON type (a
+	// numeric id), a Nolt role other than ADMIN or MODERATOR, a claim name
+	// that matches one the profile reads only by letter case, unsupported
+	// critical header.
 	ErrWrongClaims = errors.New("usertoken: claims do not match the profile")
 )
 

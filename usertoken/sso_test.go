@@ -382,3 +382,20 @@ func TestWireNameIndex(t *testing.T) {
 	assert.Equal(t, -1, wireLowerIndex("imageUrl"))
 	assert.Less(t, len(wireNames), 64, "foldedNames masks fit a uint64")
 }
+
+// TestNullOptionalFields: an optional field signed as JSON null (Nolt's
+// snippet with a user without avatar) is absent; a required one is not
+// there.
+func TestNullOptionalFields(t *testing.T) {
+	k := loadKeys(t)
+	v, err := NewVerifier(Nolt(), k.secret, WithClock(fixedClock(t0)))
+	require.NoError(t, err)
+	c, err := v.VerifyClaims(signRaw(t, jwt.SigningMethodHS256, k.secret, nil,
+		map[string]any{"id": "42", "email": "a@example.com", "name": "A", "imageUrl": nil, "noltUserRole": nil}))
+	require.NoError(t, err)
+	assert.Equal(t, Claims{UserID: "42", Email: "a@example.com", Name: "A"}, c)
+	_, err = v.Verify(signRaw(t, jwt.SigningMethodHS256, k.secret, nil, map[string]any{"id": "42", "email": nil, "name": "A"}))
+	assert.ErrorIs(t, err, ErrWrongClaims)
+	_, err = v.Verify(signRaw(t, jwt.SigningMethodHS256, k.secret, nil, map[string]any{"id": nil, "email": "a@example.com", "name": "A"}))
+	assert.ErrorIs(t, err, ErrWrongClaims)
+}

@@ -9,13 +9,9 @@ import (
 // Stage 5 of verification: the profile's claims and the user id, on a
 // payload whose signature verified.
 
-var errClaimNames = fmt.Errorf("%w: a claim name differs from one the profile reads only in letter case", ErrWrongClaims)
-
 // checkClaims applies the profile's claim rules to the decoded payload w
-// and fills c with the user id and fields. folded is the set of names the
-// payload spelled only by case folding (none of them one the profile
-// reads): those claims are not reported.
-func (v *Verifier) checkClaims(w *wireClaims, folded uint64, c *Claims) error {
+// and fills c with the user id and fields.
+func (v *Verifier) checkClaims(w *wireClaims, c *Claims) error {
 	p := v.profile
 	for _, f := range p.fixed {
 		got, ok := v.claim(w, f.in, f.name)
@@ -37,10 +33,10 @@ func (v *Verifier) checkClaims(w *wireClaims, folded uint64, c *Claims) error {
 	c.UserID = id
 	// Intercom's and Zendesk's signed user fields, unless the profile
 	// names its own claims for them (below).
-	if w.Email.ok && folded&nameBit("email") == 0 {
+	if w.Email.ok {
 		c.Email = w.Email.s
 	}
-	if w.Name.ok && folded&nameBit("name") == 0 {
+	if w.Name.ok {
 		c.Name = w.Name.s
 	}
 	if p.subjectClaim == "email" { // Userback: the email is the user id
@@ -65,16 +61,15 @@ func (v *Verifier) checkClaims(w *wireClaims, folded uint64, c *Claims) error {
 }
 
 // claim returns the string claim in.name of w; ok is false when the
-// object in (identity, scope) is present but not an object, or has a key
-// that matches name only by letter case.
+// object in (identity, scope) is present but not an object.
 func (v *Verifier) claim(w *wireClaims, in, name string) (jsonString, bool) {
 	switch in {
 	case "identity":
-		if w.Identity.set && (!w.Identity.isObject || w.Identity.badNames) {
+		if w.Identity.set && !w.Identity.isObject {
 			return jsonString{}, false
 		}
 	case "scope":
-		if w.Scope.set && (!w.Scope.isObject || w.Scope.badNames) {
+		if w.Scope.set && !w.Scope.isObject {
 			return jsonString{}, false
 		}
 	}
@@ -115,37 +110,6 @@ func (c *Claims) field(f fieldID) string {
 		return c.CompanyID
 	}
 	return ""
-}
-
-// nameBit is the bit of a wireNames name in a foldedNames mask.
-func nameBit(name string) uint64 {
-	i := slices.Index(wireNames, name)
-	if i < 0 {
-		return 0
-	}
-	return 1 << i
-}
-
-// readMask is the set of payload claim names the profile reads: the
-// user-id claim, the fixed claims, its fields and the time claims.
-func (p Profile) readMask() uint64 {
-	top := func(in, name string) string {
-		if in != "" {
-			return in
-		}
-		return name
-	}
-	m := nameBit(top(p.subjectIn, p.subjectClaim)) | nameBit("exp") | nameBit("nbf") | nameBit("iat")
-	if p.expiresText {
-		m |= nameBit("expires")
-	}
-	for _, f := range p.fixed {
-		m |= nameBit(top(f.in, f.name))
-	}
-	for _, f := range p.fields {
-		m |= nameBit(f.name)
-	}
-	return m
 }
 
 // path names a fixed claim for error messages ("scope.tenant_id").

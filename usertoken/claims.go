@@ -3,9 +3,7 @@ package usertoken
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -50,11 +48,12 @@ type Claims struct {
 }
 
 // wireClaims is the payload of every profile's token as it is decoded: one
-// struct with the union of the claim names, so no token is decoded into a
-// map. Its fields are lenient types that record "present but not the right
-// JSON type" instead of failing the decode, so a claim one profile owns and
-// another does not care about (Nolt's numeric id in an Intercom token) never
-// refuses a token it does not concern.
+// struct with the union of the claim names (wireNames), so no token is
+// decoded into a map. Its fields are lenient types that record "present but
+// not the right JSON type" instead of failing the decode, so a claim one
+// profile owns and another does not care about (Nolt's numeric id in an
+// Intercom token) never refuses a token it does not concern. decodeObject
+// fills it, matching names exactly; the tags are documentation.
 type wireClaims struct {
 	Sub            jsonString `json:"sub"`
 	UserIDClaim    jsonString `json:"user_id"`
@@ -84,12 +83,32 @@ type wireClaims struct {
 	Iat      jsonNumber    `json:"iat"`
 }
 
-// wireNames are wireClaims' JSON names, for the exact-name check.
+// wireNames are wireClaims' claim names, in field order (see wireIndex).
 var wireNames = []string{
 	"sub", "user_id", "external_id", "user_external_id", "entity_id", "id", "guid",
 	"email", "name", "display_name", "imageUrl", "avatar_url", "noltUserRole", "companyId",
 	"apiKey", "api_key", "tokenType", "iss", "entity_type", "expires",
 	"scope", "identity", "exp", "nbf", "iat",
+}
+
+// set stores one member of the payload object, if its name is one of
+// wireNames; other claims are not decoded at all.
+func (w *wireClaims) set(key, value []byte) {
+	switch i := wireIndex(string(key)); {
+	case i < 0:
+	case wireNames[i] == "scope":
+		w.Scope.decode(value)
+	case wireNames[i] == "identity":
+		w.Identity.decode(value)
+	case wireNames[i] == "exp":
+		w.Exp.decode(value)
+	case wireNames[i] == "nbf":
+		w.Nbf.decode(value)
+	case wireNames[i] == "iat":
+		w.Iat.decode(value)
+	default:
+		w.str("", wireNames[i]).decode(value)
+	}
 }
 
 // str returns the string claim path names ("" for top level), or nil for
@@ -163,20 +182,20 @@ type jsonString struct {
 	set, ok, null bool
 }
 
-func (j *jsonString) UnmarshalJSON(b []byte) error {
+// decode reads the raw JSON value b (validated by decodeObject).
+func (j *jsonString) decode(b []byte) {
 	*j = jsonString{set: true, null: string(b) == "null"}
 	if len(b) < 2 || b[0] != '"' {
-		return nil // present, not a string (encoding/json validated the JSON)
+		return // present, not a string
 	}
 	body := b[1 : len(b)-1]
 	if bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
 		j.s, j.ok = string(body), true
-		return nil
+		return
 	}
-	// Escapes or invalid UTF-8: let encoding/json unquote it, as
-	// JSON.parse and every vendor's decoder do.
+	// Escapes or invalid UTF-8: let encoding/json unquote it (invalid
+	// UTF-8 becomes U+FFFD), as JSON.parse and the vendors' decoders do.
 	j.ok = json.Unmarshal(b, &j.s) == nil
-	return nil
 }
 
 // jsonNumber is a claim that should be a JSON number (exp, nbf, iat).
@@ -185,14 +204,14 @@ type jsonNumber struct {
 	set, ok bool
 }
 
-func (n *jsonNumber) UnmarshalJSON(b []byte) error {
+// decode reads the raw JSON value b (validated by decodeObject).
+func (n *jsonNumber) decode(b []byte) {
 	*n = jsonNumber{set: true}
 	if len(b) == 0 || (b[0] != '-' && (b[0] < '0' || b[0] > '9')) {
-		return nil // a string, null, bool, object or array
+		return // a string, null, bool, object or array
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	n.f, n.ok = f, err == nil
-	return nil
 }
 
 // scopeClaim is "scope": a string (Zendesk's "user") or an object
@@ -202,24 +221,20 @@ type scopeClaim struct {
 	TenantID jsonString // scope.tenant_id
 	set      bool
 	isObject bool
-	badNames bool // an object key that differs from tenant_id only in case
 }
 
-func (c *scopeClaim) UnmarshalJSON(b []byte) error {
+func (c *scopeClaim) decode(b []byte) {
 	*c = scopeClaim{set: true}
 	if len(b) > 0 && b[0] == '{' {
 		c.isObject = true
-		var obj struct {
-			TenantID jsonString `json:"tenant_id"`
-		}
-		if err := json.Unmarshal(b, &obj); err != nil {
-			return err
-		}
-		c.TenantID = obj.TenantID
-		c.badNames = tenantNames.foldedName(b)
-		return nil
+		_ = decodeObject(b, func(key, value []byte) {
+			if string(key) == "tenant_id" {
+				c.TenantID.decode(value)
+			}
+		})
+		return
 	}
-	return c.Text.UnmarshalJSON(b)
+	c.Text.decode(b)
 }
 
 // identityClaim is OneSignal's "identity": {"external_id": ...}.
@@ -227,151 +242,17 @@ type identityClaim struct {
 	ExternalID jsonString
 	set        bool
 	isObject   bool
-	badNames   bool
 }
 
-func (c *identityClaim) UnmarshalJSON(b []byte) error {
+func (c *identityClaim) decode(b []byte) {
 	*c = identityClaim{set: true}
 	if len(b) == 0 || b[0] != '{' {
-		return nil
+		return
 	}
 	c.isObject = true
-	var obj struct {
-		ExternalID jsonString `json:"external_id"`
-	}
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return err
-	}
-	c.ExternalID = obj.ExternalID
-	c.badNames = identityNames.foldedName(b)
-	return nil
-}
-
-// A nameSet is the claim names of one JSON object this package decodes
-// into a struct, for the exact-name check.
-type nameSet struct {
-	names []string // as decoded
-	lower []string // the same, ASCII lower case
-	// wire: the names are wireNames, looked up by wireIndex and
-	// wireLowerIndex (static calls, so the key's string conversion stays
-	// on the stack).
-	wire bool
-}
-
-func newNameSet(names ...string) nameSet {
-	s := nameSet{names: names}
-	for _, n := range names {
-		s.lower = append(s.lower, strings.ToLower(n))
-	}
-	return s
-}
-
-var (
-	payloadNames  = nameSet{names: wireNames, wire: true}
-	tenantNames   = newNameSet("tenant_id")
-	identityNames = newNameSet("external_id")
-	headerNames   = newNameSet("alg", "kid", "crit")
-)
-
-// foldedName reports whether the JSON object obj (already validated) has a
-// key that equals one of the set's names under Unicode case folding without
-// being byte-identical to it. encoding/json matches struct fields that way
-// ("SUB" fills sub, and so does "\u017fub"), but the vendors' decoders
-// (Node's JSON.parse, Ruby's, PHP's) read names exactly: one token must not
-// mean one thing here and another there.
-func (s nameSet) foldedName(obj []byte) bool { return s.foldedNames(obj) != 0 }
-
-// foldedNames is foldedName returning which names were matched by folding,
-// bit i for s.names[i].
-func (s nameSet) foldedNames(obj []byte) (mask uint64) {
-	depth, inString, escaped := 0, false, false
-	keyStart := -1
-	expectKey := false
-	for i, c := range obj {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-				if keyStart >= 0 {
-					if j := s.folded(obj[keyStart:i]); j >= 0 {
-						mask |= 1 << j
-					}
-					keyStart = -1
-				}
-			}
-			continue
+	_ = decodeObject(b, func(key, value []byte) {
+		if string(key) == "external_id" {
+			c.ExternalID.decode(value)
 		}
-		switch c {
-		case '"':
-			inString = true
-			if depth == 1 && expectKey {
-				keyStart = i + 1
-				expectKey = false
-			}
-		case '{':
-			depth++
-			expectKey = depth == 1
-		case '[':
-			depth++
-		case '}', ']':
-			depth--
-		case ',':
-			expectKey = depth == 1
-		}
-	}
-	return mask
-}
-
-// folded returns the index of the name the raw key text folds to without
-// equalling it, or -1. Plain ASCII keys (nearly all) are compared in a
-// stack buffer; others are unescaped and folded in full.
-func (s nameSet) folded(raw []byte) int {
-	if s.wire {
-		if wireIndex(string(raw)) >= 0 {
-			return -1
-		}
-	} else if slices.Contains(s.names, string(raw)) {
-		return -1
-	}
-	var buf [32]byte
-	if len(raw) <= len(buf) {
-		plain := true
-		for i, c := range raw {
-			if c >= utf8.RuneSelf || c == '\\' {
-				plain = false
-				break
-			}
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			buf[i] = c
-		}
-		if plain && s.wire {
-			return wireLowerIndex(string(buf[:len(raw)]))
-		}
-		if plain {
-			for i, n := range s.lower {
-				if string(buf[:len(raw)]) == n {
-					return i
-				}
-			}
-			return -1
-		}
-	}
-	key := string(raw)
-	if bytes.IndexByte(raw, '\\') >= 0 {
-		if json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &key) != nil {
-			return -1
-		}
-	}
-	for i, n := range s.names {
-		if key != n && strings.EqualFold(key, n) {
-			return i
-		}
-	}
-	return -1
+	})
 }

@@ -1,8 +1,6 @@
 package usertoken
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 )
 
@@ -19,7 +17,8 @@ import (
 //  5. claimcheck.go: the profile's claims, and the user id.
 //
 // The payload is decoded only after the signature verified, into one
-// struct (wireClaims), never into a map.
+// struct (wireClaims), never into a map, by decodeObject, which matches
+// claim names exactly.
 
 // Verify checks token and returns the user id it was issued for: the value
 // of the profile's user-id claim, without Engagespot's "user:" prefix.
@@ -34,11 +33,13 @@ import (
 // iat (Engagespot, Knock), an exp, nbf or iat that is not a number in
 // 1970..9999 (or a UserVoice expires text not in its form), a wrong apiKey,
 // scope, iss or other fixed claim, a missing required field (Nolt's email
-// and name, UserVoice's email), a claim of the wrong JSON type, a claim name
-// that differs from one the profile reads only in letter case, a missing
+// and name, UserVoice's email), a claim of the wrong JSON type, a missing
 // "user:" prefix or an empty/invalid user id give [ErrWrongClaims]; exp in
 // the past gives [ErrExpired], nbf or iat in the future [ErrNotYetValid]
 // (all with the leeway).
+//
+// Claim names are matched exactly, as the vendors' decoders read them:
+// "SUB" is not sub.
 //
 // Keys: when some key of the Verifier has an id and the token's header
 // names a kid, only the key with that id is tried, and a kid that names
@@ -91,27 +92,15 @@ func (v *Verifier) verify(token string) (verified, error) {
 		return verified{}, errSegmentText
 	}
 	var w wireClaims
-	if !isObject(payload) || json.Unmarshal(payload, &w) != nil {
+	if decodeObject(payload, w.set) != nil {
 		return verified{}, errPayloadNotObject
-	}
-	// encoding/json matches names by case folding; the vendors do not.
-	folded := payloadNames.foldedNames(payload)
-	if folded&v.reads != 0 {
-		return verified{}, errClaimNames
 	}
 	res := verified{payload: payload, key: key}
 	if res.claims, err = v.checkTimes(&w); err != nil {
 		return verified{}, err
 	}
-	if err := v.checkClaims(&w, folded, &res.claims); err != nil {
+	if err := v.checkClaims(&w, &res.claims); err != nil {
 		return verified{}, err
 	}
 	return res, nil
-}
-
-// isObject reports whether JSON text b is an object (not null, an array or
-// a scalar, all of which encoding/json decodes into a struct silently).
-func isObject(b []byte) bool {
-	b = bytes.TrimLeft(b, " \t\r\n")
-	return len(b) > 0 && b[0] == '{'
 }

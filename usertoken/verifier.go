@@ -30,9 +30,6 @@ type Verifier struct {
 	// header jsonwebtoken and golang-jwt write when there is no kid: a
 	// token whose header is exactly this text needs no header decoding.
 	plainHeader string
-	// reads is the set of payload claim names (bits of wireNames) the
-	// profile reads, for the exact-name check.
-	reads uint64
 }
 
 // verifierKey is one key of a Verifier.
@@ -93,7 +90,6 @@ func NewVerifier(p Profile, key []byte, opts ...VerifierOption) (*Verifier, erro
 	v := &Verifier{
 		profile: p, method: method, clock: cfg.clock, leeway: cfg.leeway, haveIDs: kid != "",
 		plainHeader: base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"` + p.alg + `","typ":"JWT"}`)),
-		reads:       p.readMask(),
 	}
 	keys := []verifierKey{{id: kid, label: labelFor(kid, "current"), key: k}}
 	for i, pk := range cfg.previous {

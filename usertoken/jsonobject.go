@@ -1,0 +1,113 @@
+package usertoken
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"unicode/utf8"
+)
+
+// decodeObject reads the JSON object b, calling set for each member with
+// the key (escapes undone) and the raw value. Names match exactly, as
+// JSON.parse and the vendors' other decoders read them — encoding/json
+// would fill a struct field "sub" from "SUB" or "ſub" — and a repeated
+// name's last value wins, as in JSON.parse. b is validated in full first
+// (json.Valid), so the walk below only has to find the members of an
+// object it knows to be well formed. It never allocates for a key without
+// escapes.
+func decodeObject(b []byte, set func(key, value []byte)) error {
+	if !json.Valid(b) {
+		return errNotJSON
+	}
+	i := skipSpace(b, 0)
+	if b[i] != '{' {
+		return errNotObject
+	}
+	i = skipSpace(b, i+1)
+	if b[i] == '}' {
+		return nil
+	}
+	for {
+		end := skipString(b, i)
+		rawKey := b[i+1 : end-1]
+		i = skipSpace(b, end)
+		i = skipSpace(b, i+1) // the ':'
+		start := i
+		i = skipValue(b, i)
+		set(objectKey(rawKey), b[start:i])
+		i = skipSpace(b, i)
+		if b[i] == '}' {
+			return nil
+		}
+		i = skipSpace(b, i+1) // the ','
+	}
+}
+
+var (
+	errNotJSON   = errors.New("not JSON")
+	errNotObject = errors.New("not a JSON object")
+)
+
+// objectKey is the text of a key: its bytes, or, when it has escapes or
+// bytes that are not UTF-8, what encoding/json reads (escapes undone,
+// invalid UTF-8 as U+FFFD, as Node's Buffer.toString and JSON.parse do).
+func objectKey(raw []byte) []byte {
+	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return raw
+	}
+	var k string
+	_ = json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &k) // valid: json.Valid passed
+	return []byte(k)
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just past the string starting at b[i].
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// skipValue returns the index just past the value starting at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	}
+	for i < len(b) {
+		switch b[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}

@@ -1,0 +1,41 @@
+package usertoken
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// FuzzDecodeObject: decodeObject reads the same members as encoding/json
+// decoding into a map (exact names, the last of a repeated name winning,
+// escapes undone), and accepts exactly the texts that are JSON objects.
+func FuzzDecodeObject(f *testing.F) {
+	for _, s := range []string{
+		`{}`, ` { "a" : 1 , "b":[1,{"c":"}"}] } `, `{"sub":"42","SUB":"x","s\u0075b":"y"}`,
+		`{"a":"\"}"}`, `{"a":{"b":{"c":[]}}}`, `[]`, `null`, `{"a":1,}`, `{"a" 1}`, `{"a":1}{}`,
+		`{"exp":1.5e9,"iat":-0,"nbf":true,"x":null}`, "{\"\xff\":1}", `{"a":"\ud800"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got := map[string]json.RawMessage{}
+		err := decodeObject(b, func(key, value []byte) { got[string(key)] = json.RawMessage(bytes.Clone(value)) })
+		var want map[string]json.RawMessage
+		wantErr := json.Unmarshal(b, &want)
+		isObject := wantErr == nil && want != nil
+		if (err == nil) != isObject {
+			t.Fatalf("decodeObject err %v, encoding/json err %v (object %v) for %q", err, wantErr, isObject, b)
+		}
+		if err != nil {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("members %d, encoding/json %d for %q", len(got), len(want), b)
+		}
+		for k, v := range want {
+			if !bytes.Equal(got[k], v) {
+				t.Fatalf("member %q: %q, encoding/json %q", k, got[k], v)
+			}
+		}
+	})
+}

@@ -193,9 +193,18 @@ func (j *jsonString) decode(b []byte) {
 		j.s, j.ok = string(body), true
 		return
 	}
-	// Escapes or invalid UTF-8: let encoding/json unquote it (invalid
-	// UTF-8 becomes U+FFFD), as JSON.parse and the vendors' decoders do.
-	j.ok = json.Unmarshal(b, &j.s) == nil
+	j.s, j.ok = unquote(b)
+}
+
+// unquote reads a JSON string with escapes or invalid UTF-8 the way
+// encoding/json does (invalid UTF-8 becomes U+FFFD), as JSON.parse and the
+// vendors' decoders do. It is a function of its own so that only this
+// rare path pays for the variable encoding/json's interface takes to the
+// heap.
+func unquote(b []byte) (string, bool) {
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err == nil
 }
 
 // jsonNumber is a claim that should be a JSON number (exp, nbf, iat).
@@ -227,11 +236,7 @@ func (c *scopeClaim) decode(b []byte) {
 	*c = scopeClaim{set: true}
 	if len(b) > 0 && b[0] == '{' {
 		c.isObject = true
-		_ = decodeObject(b, func(key, value []byte) {
-			if string(key) == "tenant_id" {
-				c.TenantID.decode(value)
-			}
-		})
+		c.TenantID = member(b, "tenant_id")
 		return
 	}
 	c.Text.decode(b)
@@ -250,9 +255,21 @@ func (c *identityClaim) decode(b []byte) {
 		return
 	}
 	c.isObject = true
-	_ = decodeObject(b, func(key, value []byte) {
-		if string(key) == "external_id" {
-			c.ExternalID.decode(value)
+	c.ExternalID = member(b, "external_id")
+}
+
+// member reads the string member name of the JSON object b (validated
+// with the payload); the last of a repeated name wins.
+func member(b []byte, name string) jsonString {
+	var s jsonString
+	m, err := newMembers(b)
+	if err != nil {
+		return s
+	}
+	for key, value, ok := m.next(); ok; key, value, ok = m.next() {
+		if string(key) == name {
+			s.decode(value)
 		}
-	})
+	}
+	return s
 }

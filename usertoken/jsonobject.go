@@ -16,31 +16,57 @@ import (
 // object it knows to be well formed. It never allocates for a key without
 // escapes.
 func decodeObject(b []byte, set func(key, value []byte)) error {
+	m, err := newMembers(b)
+	if err != nil {
+		return err
+	}
+	for key, value, ok := m.next(); ok; key, value, ok = m.next() {
+		set(key, value)
+	}
+	return nil
+}
+
+// members walks the members of a validated JSON object, for callers whose
+// destination must not escape to the heap (a closure or method value
+// passed to decodeObject would take it there).
+type members struct {
+	b    []byte
+	i    int
+	done bool
+}
+
+// newMembers validates b (the rules of decodeObject) and starts a walk.
+func newMembers(b []byte) (members, error) {
 	if !json.Valid(b) {
-		return errNotJSON
+		return members{}, errNotJSON
 	}
 	i := skipSpace(b, 0)
 	if b[i] != '{' {
-		return errNotObject
+		return members{}, errNotObject
 	}
 	i = skipSpace(b, i+1)
+	return members{b: b, i: i, done: b[i] == '}'}, nil
+}
+
+// next returns the next member's key (escapes undone) and raw value.
+func (m *members) next() (key, value []byte, ok bool) {
+	if m.done {
+		return nil, nil, false
+	}
+	b, i := m.b, m.i
+	end := skipString(b, i)
+	rawKey := b[i+1 : end-1]
+	i = skipSpace(b, end)
+	i = skipSpace(b, i+1) // the ':'
+	start := i
+	i = skipValue(b, i)
+	key, value = objectKey(rawKey), b[start:i]
+	i = skipSpace(b, i)
 	if b[i] == '}' {
-		return nil
+		m.done = true
 	}
-	for {
-		end := skipString(b, i)
-		rawKey := b[i+1 : end-1]
-		i = skipSpace(b, end)
-		i = skipSpace(b, i+1) // the ':'
-		start := i
-		i = skipValue(b, i)
-		set(objectKey(rawKey), b[start:i])
-		i = skipSpace(b, i)
-		if b[i] == '}' {
-			return nil
-		}
-		i = skipSpace(b, i+1) // the ','
-	}
+	m.i = skipSpace(b, i+1) // past the ','
+	return key, value, true
 }
 
 var (

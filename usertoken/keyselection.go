@@ -53,9 +53,13 @@ func (v *Verifier) selectKeys(header string) (first, last int, err error) {
 	if !ok {
 		return 0, 0, errSegmentText
 	}
-	var h wireHeader
-	if decodeObject(raw, h.set) != nil {
+	m, err := newMembers(raw)
+	if err != nil {
 		return 0, 0, errHeaderNotObject
+	}
+	var h wireHeader
+	for key, value, ok := m.next(); ok; key, value, ok = m.next() {
+		h.set(key, value)
 	}
 	switch {
 	case !h.Alg.ok || h.Alg.s != v.profile.alg:

@@ -91,9 +91,13 @@ func (v *Verifier) verify(token string) (verified, error) {
 	if !ok {
 		return verified{}, errSegmentText
 	}
-	var w wireClaims
-	if decodeObject(payload, w.set) != nil {
+	m, err := newMembers(payload)
+	if err != nil {
 		return verified{}, errPayloadNotObject
+	}
+	var w wireClaims
+	for key, value, ok := m.next(); ok; key, value, ok = m.next() {
+		w.set(key, value)
 	}
 	res := verified{payload: payload, key: key}
 	if res.claims, err = v.checkTimes(&w); err != nil {

@@ -219,6 +219,18 @@ func (n *jsonNumber) decode(b []byte) {
 	if len(b) == 0 || (b[0] != '-' && (b[0] < '0' || b[0] > '9')) {
 		return // a string, null, bool, object or array
 	}
+	if len(b) <= 15 { // whole seconds, the usual form: exact in a float64
+		v := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				goto general
+			}
+			v = v*10 + int(c-'0')
+		}
+		n.f, n.ok = float64(v), true
+		return
+	}
+general:
 	f, err := strconv.ParseFloat(string(b), 64)
 	n.f, n.ok = f, err == nil
 }

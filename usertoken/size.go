@@ -43,14 +43,13 @@ func splitToken(token string) (jwsParts, error) {
 // newline, a line break in the signature), defeating any cache or denylist
 // keyed on the token text.
 func isCompactJWSText(token string) bool {
+	var bad byte
 	for i := 0; i < len(token); i++ {
-		switch c := token[i]; {
-		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
-		default:
-			return false
+		if c := token[i]; c != '.' {
+			bad |= b64Values[c] // 0xff outside the alphabet
 		}
 	}
-	return true
+	return bad&0x80 == 0
 }
 
 // b64Values maps a base64url character to its 6-bit value, 0xff for any

@@ -17,10 +17,22 @@ import (
 // through UserIDFromContext, ClaimsFromContext and PayloadFromContext.
 type ctxKey struct{}
 
-// ctxValue is what the middleware stores for the handler.
+// ctxValue is what the middleware stores for the handler. It is also the
+// context that carries it: one allocation where context.WithValue and a
+// value would be two.
 type ctxValue struct {
+	context.Context
 	claims  Claims
 	payload []byte // the verified payload's JSON, decoded only on demand
+}
+
+// Value answers ctxKey{} with v itself and everything else from the
+// parent, as context.WithValue's context does.
+func (v *ctxValue) Value(key any) any {
+	if key == (ctxKey{}) {
+		return v
+	}
+	return v.Context.Value(key)
 }
 
 // UserIDFromContext returns the user id that [Middleware] verified for this
@@ -251,7 +263,7 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 			slog.String("profile", v.profile.name),
 			slog.String("method", r.Method))
 	}
-	ctx := context.WithValue(r.Context(), ctxKey{}, &ctxValue{claims: res.claims, payload: res.payload})
+	ctx := &ctxValue{Context: r.Context(), claims: res.claims, payload: res.payload}
 	next.ServeHTTP(w, r.WithContext(ctx))
 }
 

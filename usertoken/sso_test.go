@@ -2,6 +2,7 @@ package usertoken
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"log/slog"
@@ -420,4 +421,34 @@ func TestNullOptionalFields(t *testing.T) {
 	assert.ErrorIs(t, err, ErrWrongClaims)
 	_, err = v.Verify(signRaw(t, jwt.SigningMethodHS256, k.secret, nil, map[string]any{"id": nil, "email": "a@example.com", "name": "A"}))
 	assert.ErrorIs(t, err, ErrWrongClaims)
+}
+
+type parentKey struct{}
+
+// TestMiddlewareContext: the handler's context is the request's, plus
+// the verified claims: its values, deadline and cancellation pass through.
+func TestMiddlewareContext(t *testing.T) {
+	iss, v := ssoPair(t, Usertour(), usertourKey)
+	tok, err := iss.Token("42")
+	require.NoError(t, err)
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), parentKey{}, "kept"))
+	h := Middleware(v)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		assert.Equal(t, "kept", ctx.Value(parentKey{}))
+		id, ok := UserIDFromContext(ctx)
+		assert.True(t, ok)
+		assert.Equal(t, "42", id)
+		child, stop := context.WithCancel(ctx)
+		defer stop()
+		cancel()
+		select {
+		case <-child.Done():
+		case <-time.After(5 * time.Second):
+			t.Error("cancelling the request's context did not reach the handler's")
+		}
+		assert.ErrorIs(t, ctx.Err(), context.Canceled)
+	}))
+	r := httptest.NewRequest(http.MethodGet, "/", nil).WithContext(parent)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	h.ServeHTTP(httptest.NewRecorder(), r)
 }

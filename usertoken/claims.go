@@ -52,7 +52,7 @@ type Claims struct {
 // decoded into a map. Its fields are lenient types that record "present but
 // not the right JSON type" instead of failing the decode, so a claim one
 // profile owns and another does not care about (Nolt's numeric id in an
-// Intercom token) never refuses a token it does not concern. decodeObject
+// Intercom token) never refuses a token it does not concern. The members walk
 // fills it, matching names exactly; the tags are documentation.
 type wireClaims struct {
 	Sub            jsonString `json:"sub"`
@@ -182,7 +182,7 @@ type jsonString struct {
 	set, ok, null bool
 }
 
-// decode reads the raw JSON value b (validated by decodeObject).
+// decode reads the raw JSON value b (validated by newMembers).
 func (j *jsonString) decode(b []byte) {
 	*j = jsonString{set: true, null: string(b) == "null"}
 	if len(b) < 2 || b[0] != '"' {
@@ -213,7 +213,7 @@ type jsonNumber struct {
 	set, ok bool
 }
 
-// decode reads the raw JSON value b (validated by decodeObject).
+// decode reads the raw JSON value b (validated by newMembers).
 func (n *jsonNumber) decode(b []byte) {
 	*n = jsonNumber{set: true}
 	if len(b) == 0 || (b[0] != '-' && (b[0] < '0' || b[0] > '9')) {

@@ -7,35 +7,23 @@ import (
 	"unicode/utf8"
 )
 
-// decodeObject reads the JSON object b, calling set for each member with
-// the key (escapes undone) and the raw value. Names match exactly, as
-// JSON.parse and the vendors' other decoders read them — encoding/json
-// would fill a struct field "sub" from "SUB" or "ſub" — and a repeated
-// name's last value wins, as in JSON.parse. b is validated in full first
-// (json.Valid), so the walk below only has to find the members of an
-// object it knows to be well formed. It never allocates for a key without
-// escapes.
-func decodeObject(b []byte, set func(key, value []byte)) error {
-	m, err := newMembers(b)
-	if err != nil {
-		return err
-	}
-	for key, value, ok := m.next(); ok; key, value, ok = m.next() {
-		set(key, value)
-	}
-	return nil
-}
-
-// members walks the members of a validated JSON object, for callers whose
-// destination must not escape to the heap (a closure or method value
-// passed to decodeObject would take it there).
+// members walks the members of one JSON object, giving each member's key
+// (escapes undone) and raw value. Names match exactly, as JSON.parse and
+// the vendors' other decoders read them — encoding/json would fill a
+// struct field "sub" from "SUB" or "ſub" — and the caller lets a repeated
+// name's last value win, as JSON.parse does. newMembers validates the
+// text in full first (json.Valid), so the walk only has to find the
+// members of an object it knows to be well formed. It is an iterator, not
+// a callback, so the caller's destination stays on its stack (a closure or
+// method value would take it to the heap), and it never allocates for a
+// key without escapes.
 type members struct {
 	b    []byte
 	i    int
 	done bool
 }
 
-// newMembers validates b (the rules of decodeObject) and starts a walk.
+// newMembers validates b, which must be a JSON object, and starts a walk.
 func newMembers(b []byte) (members, error) {
 	if !json.Valid(b) {
 		return members{}, errNotJSON

@@ -52,8 +52,9 @@ type Claims struct {
 // decoded into a map. Its fields are lenient types that record "present but
 // not the right JSON type" instead of failing the decode, so a claim one
 // profile owns and another does not care about (Nolt's numeric id in an
-// Intercom token) never refuses a token it does not concern. The members walk
-// fills it, matching names exactly; the tags are documentation.
+// Intercom token) never refuses a token it does not concern. The members
+// walk fills it (set), matching names exactly; the tags name the claims
+// (TestWireNameIndex holds them, wireNames and wireIndex to one list).
 type wireClaims struct {
 	Sub            jsonString `json:"sub"`
 	UserIDClaim    jsonString `json:"user_id"`

@@ -17,8 +17,8 @@ import (
 //  5. claimcheck.go: the profile's claims, and the user id.
 //
 // The payload is decoded only after the signature verified, into one
-// struct (wireClaims), never into a map, by members (jsonobject.go), which matches
-// claim names exactly.
+// struct (wireClaims), never into a map, by the members walk
+// (jsonobject.go), which matches claim names exactly.
 
 // Verify checks token and returns the user id it was issued for: the value
 // of the profile's user-id claim, without Engagespot's "user:" prefix.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -401,6 +402,11 @@ func TestHS256UsesCoreEngine(t *testing.T) {
 func TestWireNameIndex(t *testing.T) {
 	for i, n := range wireNames {
 		assert.Equal(t, i, wireIndex(n), n)
+	}
+	wt := reflect.TypeFor[wireClaims]()
+	require.Equal(t, len(wireNames), wt.NumField())
+	for i := range wt.NumField() {
+		assert.Equal(t, wireNames[i], wt.Field(i).Tag.Get("json"), wt.Field(i).Name)
 	}
 	assert.Equal(t, -1, wireIndex("Sub"))
 	assert.Equal(t, -1, wireIndex("imageurl"))

@@ -66,6 +66,8 @@ func (v *Verifier) selectKeys(header string) (first, last int, err error) {
 		return 0, 0, errAlg
 	case h.Crit.set:
 		return 0, 0, errCritHeader
+	case !v.haveIDs && v.profile.kid == "":
+		return 0, n, nil // keys without ids: the kid header is not read
 	case h.Kid.set && !h.Kid.ok:
 		return 0, 0, errKidHeader // a kid that is not a string
 	}
@@ -74,9 +76,6 @@ func (v *Verifier) selectKeys(header string) (first, last int, err error) {
 		if v.profile.kid != "" {
 			return 0, 0, errKidHeader
 		}
-		return 0, n, nil
-	}
-	if !v.haveIDs {
 		return 0, n, nil
 	}
 	for i, k := range v.keys() {

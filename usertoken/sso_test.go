@@ -256,11 +256,16 @@ func TestHeaderRules(t *testing.T) {
 		}
 		assert.Equal(t, want, res.key)
 	}
-	// Keys without ids ignore kid, "" included.
+	// Keys without ids ignore kid, "" and non-strings included.
 	plain, err := NewVerifier(Intercom(), k.secret, WithClock(fixedClock(t0)))
 	require.NoError(t, err)
-	_, err = plain.Verify(signRaw(t, hs, k.secret, map[string]any{"kid": ""}, claims))
-	assert.NoError(t, err)
+	for _, kid := range []any{"", "k-new", 7, nil} {
+		_, err = plain.Verify(signRaw(t, hs, k.secret, map[string]any{"kid": kid}, claims))
+		assert.NoError(t, err, "%v", kid)
+	}
+	// Keys with ids read it: a kid that is not a string names no key.
+	_, err = v.Verify(signRaw(t, hs, k.secret, map[string]any{"kid": 7}, claims))
+	assert.ErrorIs(t, err, ErrWrongClaims)
 	// Zendesk needs a kid: "" is none.
 	zd := Zendesk("app_kid")
 	zv, err := NewVerifier(zd, k.secret, WithClock(fixedClock(t0)))

@@ -204,7 +204,7 @@ func (j *jsonString) decode(b []byte) {
 // heap.
 func unquote(b []byte) (string, bool) {
 	var s string
-	err := json.Unmarshal(b, &s)
+	err := json.Unmarshal(bytes.Clone(b), &s) // a copy: b may be on the caller's stack
 	return s, err == nil
 }
 

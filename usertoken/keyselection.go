@@ -49,7 +49,8 @@ func (v *Verifier) selectKeys(header string) (first, last int, err error) {
 		}
 		return 0, n, nil
 	}
-	raw, ok := appendDecoded(nil, header)
+	var buf [256]byte
+	raw, ok := appendDecoded(buf[:0], header)
 	if !ok {
 		return 0, 0, errSegmentText
 	}

@@ -22,8 +22,8 @@ type ctxKey struct{}
 // value would be two.
 type ctxValue struct {
 	context.Context
-	claims  Claims
-	payload []byte // the verified payload's JSON, decoded only on demand
+	claims Claims
+	token  string // the verified token, whose payload is decoded only on demand
 }
 
 // Value answers ctxKey{} with v itself and everything else from the
@@ -71,8 +71,13 @@ func PayloadFromContext(ctx context.Context) (map[string]any, bool) {
 	if !ok {
 		return nil, false
 	}
+	seg, err := splitToken(v.token)
+	if err != nil {
+		return nil, false // cannot happen: Verify read it
+	}
+	payload, _ := appendDecoded(nil, seg.payload)
 	var m map[string]any
-	if json.Unmarshal(v.payload, &m) != nil {
+	if json.Unmarshal(payload, &m) != nil {
 		return nil, false // cannot happen: Verify decoded it
 	}
 	return m, true
@@ -263,7 +268,7 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 			slog.String("profile", v.profile.name),
 			slog.String("method", r.Method))
 	}
-	ctx := &ctxValue{Context: r.Context(), claims: res.claims, payload: res.payload}
+	ctx := &ctxValue{Context: r.Context(), claims: res.claims, token: res.token}
 	next.ServeHTTP(w, r.WithContext(ctx))
 }
 

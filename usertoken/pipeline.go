@@ -67,9 +67,9 @@ func (v *Verifier) VerifyClaims(token string) (Claims, error) {
 
 // verified is what a successful verification learned.
 type verified struct {
-	claims  Claims
-	payload []byte // the decoded payload JSON, for ClaimsFromContext
-	key     int    // index into Verifier.keys
+	claims Claims
+	token  string // the token, whose payload PayloadFromContext decodes
+	key    int    // index into Verifier.keys
 }
 
 var errPayloadNotObject = fmt.Errorf("%w: payload is not a JSON object", ErrMalformed)
@@ -87,7 +87,8 @@ func (v *Verifier) verify(token string) (verified, error) {
 	if err != nil {
 		return verified{}, err
 	}
-	payload, ok := appendDecoded(make([]byte, 0, len(seg.payload)*3/4+3), seg.payload)
+	var buf [512]byte // most payloads: decoded on the stack
+	payload, ok := appendDecoded(buf[:0], seg.payload)
 	if !ok {
 		return verified{}, errSegmentText
 	}
@@ -99,7 +100,7 @@ func (v *Verifier) verify(token string) (verified, error) {
 	for key, value, ok := m.next(); ok; key, value, ok = m.next() {
 		w.set(key, value)
 	}
-	res := verified{payload: payload, key: key}
+	res := verified{token: token, key: key}
 	if res.claims, err = v.checkTimes(&w); err != nil {
 		return verified{}, err
 	}

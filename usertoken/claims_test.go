@@ -142,10 +142,14 @@ func TestMiddlewareErrorHandlerAndClaims(t *testing.T) {
 		gotErr = err
 		w.WriteHeader(http.StatusTeapot)
 	}))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, ok := ClaimsFromContext(r.Context())
+		c, ok := PayloadFromContext(r.Context())
 		require.True(t, ok)
 		c["identity"].(map[string]any)["external_id"] = "mallory"
-		gotClaims, _ = ClaimsFromContext(r.Context())
+		gotClaims, _ = PayloadFromContext(r.Context())
+		typed, ok := ClaimsFromContext(r.Context())
+		require.True(t, ok)
+		assert.Equal(t, "ext-1", typed.UserID)
+		assert.Equal(t, t0.Add(time.Hour), typed.ExpiresAt.UTC())
 		id, _ := UserIDFromContext(r.Context())
 		assert.Equal(t, "ext-1", id)
 	}))

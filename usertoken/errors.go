@@ -25,12 +25,14 @@ import (
 //	ErrNoToken           sighttp.ErrNoSignature     no token in the request
 //	ErrMalformed         sighttp.ErrMalformedCredential repeated header
 //
-// (the last two from the middleware, whose HTTP counterpart is sighttp).
+//	ErrUnknownVerifier   sighttp.ErrUnknownSigner   no Verifier for the request
+//
+// (the last three from the middleware, whose HTTP counterpart is sighttp).
 // The RSA and EC policy refusals are ErrWeakKey only (a short RSA modulus is
 // not a short secret). ErrInvalidProfile, ErrInvalidKey, ErrWrongKeyType,
-// ErrTokenTooLarge, ErrNotYetValid and ErrWrongClaims have no core
-// counterpart: the core has no profiles, no key files, no size-bounded token
-// and no claims.
+// ErrTokenTooLarge, ErrNotYetValid, ErrWrongClaims and ErrInvalidClaims
+// have no core counterpart: the core has no profiles, no key files, no
+// size-bounded token and no claims.
 
 // coreSentinel is a usertoken sentinel that also matches a core one. Its
 // message is its own (no "usersig:" text appended), and Unwrap makes
@@ -74,6 +76,14 @@ var (
 	// profile, or WithClaims tried to set a claim the profile owns.
 	ErrInvalidOption error = &coreSentinel{"usertoken: invalid option", usersig.ErrInvalidOption}
 
+	// ErrInvalidClaims: Issuer.Issue was given claims the profile cannot
+	// sign: a field the vendor requires left empty (Nolt's Email and Name,
+	// UserVoice's Email), a field the profile does not carry (a CompanyID
+	// for Intercom), a value the vendor does not allow (a Nolt Role other
+	// than ADMIN or MODERATOR), or a field that is oversized, not UTF-8 or
+	// holds control characters.
+	ErrInvalidClaims = errors.New("usertoken: claims the profile cannot sign")
+
 	// ErrInvalidUserID: Issuer.Token was given an empty, oversized or
 	// non-UTF-8 user id, or one containing control characters. The empty
 	// id is also usersig.ErrMissingIdentity.
@@ -108,9 +118,13 @@ var (
 
 	// ErrWrongClaims: the signature is good but the claims do not match the
 	// profile: missing or mistyped exp/iat, an exp, nbf or iat outside
-	// 1970..9999, wrong apiKey, sub without the "user:" prefix, wrong scope,
-	// wrong or missing kid header (or a kid naming none of the Verifier's
-	// keys), missing or empty user id, unsupported critical header.
+	// 1970..9999 (or a UserVoice expires text not in its form), wrong
+	// apiKey, sub without the "user:" prefix, wrong scope, wrong or missing
+	// kid header (or a kid naming none of the Verifier's keys), missing or
+	// empty user id or required field, a claim of the wrong JSON type (a
+	// numeric id), a Nolt role other than ADMIN or MODERATOR, a claim name
+	// that matches one the profile reads only by letter case, unsupported
+	// critical header.
 	ErrWrongClaims = errors.New("usertoken: claims do not match the profile")
 )
 

@@ -122,10 +122,14 @@ func ExampleProfileByName() {
 	// intercom needs ""
 	// knock needs ""
 	// magicbell needs "apiKey"
+	// nolt needs ""
 	// onesignal needs "appId"
 	// streamchat needs ""
 	// suprsend needs "tenantId"
 	// talkjs needs "appId"
+	// userback needs ""
+	// usertour needs ""
+	// uservoice needs ""
 	// zendesk needs "kid"
 	// zendesk/HS256 <nil>
 	// usertoken: invalid profile: profile engagespot needs its apiKey
@@ -184,4 +188,67 @@ func ExampleGenerateRSAKeyPair() {
 	// Output:
 	// -----BEGIN PRIVATE KEY-----
 	// -----BEGIN PUBLIC KEY-----
+}
+
+// Nolt single sign-on: the token carries the user's email and name, which
+// Nolt requires, under Nolt's claim names.
+func ExampleIssuer_Issue() {
+	secret := mustRead("test_hmac_secret.txt") // the board's SSO secret key
+	iss, err := usertoken.NewIssuer(usertoken.Nolt(), secret, usertoken.WithClock(exampleNow))
+	if err != nil {
+		log.Fatal(err)
+	}
+	jwt, err := iss.Issue(usertoken.Claims{UserID: "42", Email: "ada@example.com", Name: "Ada Lovelace", Role: "MODERATOR"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	payload, _ := base64.RawURLEncoding.DecodeString(strings.Split(jwt, ".")[1])
+	fmt.Println(string(payload)) // then, in the page: nolt('identify', {jwt})
+
+	_, err = iss.Token("42") // the id alone is not enough for Nolt
+	fmt.Println(errors.Is(err, usertoken.ErrInvalidClaims))
+
+	v, _ := usertoken.NewVerifier(usertoken.Nolt(), secret, usertoken.WithClock(exampleNow))
+	c, err := v.VerifyClaims(jwt)
+	fmt.Println(c.UserID, c.Email, c.Name, c.Role, err)
+	// Output:
+	// {"email":"ada@example.com","exp":1767229200,"iat":1767225600,"id":"42","name":"Ada Lovelace","noltUserRole":"MODERATOR"}
+	// true
+	// 42 ada@example.com Ada Lovelace MODERATOR <nil>
+}
+
+// One middleware for many tenants: the lookup picks each request's
+// Verifier (a tenant store's per-tenant keys); an unknown tenant is 401.
+func ExampleWithVerifierLookup() {
+	secret := mustRead("test_usertour_secret.txt") // tenant acme's utv_ key
+	acme, err := usertoken.NewVerifier(usertoken.Usertour(), secret, usertoken.WithClock(exampleNow))
+	if err != nil {
+		log.Fatal(err)
+	}
+	tenants := map[string]*usertoken.Verifier{"acme": acme}
+	mw := usertoken.Middleware(nil, usertoken.WithVerifierLookup(func(r *http.Request) (*usertoken.Verifier, error) {
+		if v, ok := tenants[r.Header.Get("X-Tenant")]; ok {
+			return v, nil
+		}
+		return nil, usertoken.ErrUnknownVerifier
+	}))
+	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _ := usertoken.ClaimsFromContext(r.Context())
+		fmt.Println("user", c.UserID, "of company", c.CompanyID)
+	}))
+
+	iss, _ := usertoken.NewIssuer(usertoken.Usertour(), secret, usertoken.WithClock(exampleNow))
+	tok, _ := iss.Issue(usertoken.Claims{UserID: "12345678901234567890", CompanyID: "7"})
+	for _, tenant := range []string{"acme", "unknown"} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("X-Tenant", tenant)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Println(tenant, w.Code)
+	}
+	// Output:
+	// user 12345678901234567890 of company 7
+	// acme 200
+	// unknown 401
 }

@@ -41,6 +41,7 @@ type testKeys struct {
 	otherP256Priv, otherP256Pub                  []byte
 	p384Priv, p384Pub                            []byte
 	otherSecret                                  []byte
+	usertour                                     []byte // a utv_ key: the whole text is the key
 }
 
 func loadKeys(tb testing.TB) testKeys {
@@ -68,6 +69,7 @@ func loadKeys(tb testing.TB) testKeys {
 		p384Priv:      readTestdata(tb, "keys/wrongcurve_ec_p384_private.pem"),
 		p384Pub:       readTestdata(tb, "keys/wrongcurve_ec_p384_public.pem"),
 		otherSecret:   readTestdata(tb, "keys/other_hmac_secret.txt"),
+		usertour:      readTestdata(tb, "keys/test_usertour_secret.txt"),
 	}
 }
 
@@ -82,8 +84,12 @@ func (k testKeys) otherKeyFor(p Profile) (sign, verify []byte) {
 	return k.otherSecret, k.otherSecret
 }
 
-// keyFor returns the signing and verifying key for p's algorithm.
+// keyFor returns the signing and verifying key for p's algorithm (for
+// Usertour, its utv_ key).
 func (k testKeys) keyFor(p Profile) (sign, verify []byte) {
+	if p.Name() == "usertour" {
+		return k.usertour, k.usertour
+	}
 	switch p.Algorithm() {
 	case algRS256:
 		return k.rsaPriv, k.rsaPub

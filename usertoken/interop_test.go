@@ -26,6 +26,7 @@ type nodeSigned struct {
 		Param   string         `json:"param"`
 		UserID  string         `json:"userId"`
 		Extra   map[string]any `json:"extra"`
+		Fields  Claims         `json:"fields"`
 		Alg     string         `json:"alg"`
 		Header  map[string]any `json:"header"`
 		Claims  map[string]any `json:"claims"`
@@ -36,6 +37,7 @@ type nodeSigned struct {
 		Profile string         `json:"profile"`
 		Param   string         `json:"param"`
 		UserID  string         `json:"userId"`
+		Fields  Claims         `json:"fields"`
 		Header  map[string]any `json:"header"`
 		Claims  map[string]any `json:"claims"`
 		Token   string         `json:"token"`
@@ -53,6 +55,29 @@ type goSigned struct {
 		Extra   map[string]any `json:"extra"`
 		Token   string         `json:"token"`
 	} `json:"cases"`
+}
+
+// interopCases are the inputs of cases.json (the Go issuer's per-user
+// fields are there, not in go_signed.json).
+type interopCases struct {
+	Cases []struct {
+		Name   string `json:"name"`
+		Claims Claims `json:"claims"`
+	} `json:"cases"`
+}
+
+// caseFields returns the per-user fields of each case of cases.json.
+func caseFields(tb testing.TB) map[string]Claims {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "internal", "interop", "jwt", "cases.json"))
+	require.NoError(tb, err)
+	var ic interopCases
+	require.NoError(tb, json.Unmarshal(b, &ic))
+	out := map[string]Claims{}
+	for _, c := range ic.Cases {
+		out[c.Name] = c.Claims
+	}
+	return out
 }
 
 type nodeVerified struct {
@@ -88,12 +113,18 @@ func loadInterop(tb testing.TB, name string, v any) {
 	require.NoError(tb, json.Unmarshal(b, v), name)
 }
 
+// withID is fields with the user id set.
+func withID(fields Claims, id string) Claims {
+	fields.UserID = id
+	return fields
+}
+
 // interopIssuer builds the Go issuer for a case of cases.json.
 func interopIssuer(t *testing.T, k testKeys, profile, param string, extra map[string]any, iat, ttl int64) *Issuer {
 	p, err := ProfileByName(profile, param)
 	require.NoError(t, err)
 	sk, _ := k.keyFor(p)
-	opts := []Option{WithClock(fixedClock(time.Unix(iat, 0))), WithTTL(time.Duration(ttl) * time.Second)}
+	opts := []IssuerOption{WithClock(fixedClock(time.Unix(iat, 0))), WithTTL(time.Duration(ttl) * time.Second)}
 	if len(extra) > 0 {
 		opts = append(opts, WithClaims(extra))
 	}
@@ -133,7 +164,11 @@ func TestInteropNodeSignedVerifiedByGo(t *testing.T) {
 		_, err = late.Verify(c.Token)
 		assert.ErrorIs(t, err, ErrExpired, c.Name)
 
-		goTok, err := interopIssuer(t, k, c.Profile, c.Param, c.Extra, ns.IAT, ns.TTLSeconds).Token(c.UserID)
+		got, err := v.VerifyClaims(c.Token)
+		require.NoError(t, err, c.Name)
+		assert.Equal(t, withID(c.Fields, c.UserID), issuable(p, got), c.Name)
+
+		goTok, err := interopIssuer(t, k, c.Profile, c.Param, c.Extra, ns.IAT, ns.TTLSeconds).Issue(withID(c.Fields, c.UserID))
 		require.NoError(t, err)
 		h, cl := segments(t, goTok)
 		assert.Equal(t, c.Header, h, c.Name)
@@ -160,17 +195,25 @@ func TestInteropVendorRecipesVerifiedByGo(t *testing.T) {
 	k := loadKeys(t)
 	var ns nodeSigned
 	loadInterop(t, "node_signed.json", &ns)
-	require.Len(t, ns.Recipes, 6)
+	require.Len(t, ns.Recipes, 12)
 	for _, r := range ns.Recipes {
 		p, err := ProfileByName(r.Profile, r.Param)
 		require.NoError(t, err)
 		_, vk := k.keyFor(p)
 		v, err := NewVerifier(p, vk, WithClock(fixedClock(time.Unix(ns.VerifyAt, 0))))
 		require.NoError(t, err)
-		id, err := v.Verify(r.Token)
+		got, err := v.VerifyClaims(r.Token)
 		require.NoError(t, err, r.Name)
-		assert.Equal(t, r.UserID, id, r.Name)
+		assert.Equal(t, r.UserID, got.UserID, r.Name)
+		assert.Equal(t, withID(r.Fields, r.UserID), issuable(p, got), r.Name)
 		assert.Equal(t, p.Algorithm(), r.Header["alg"], r.Name)
+		if r.Name == "uservoice_expires" || r.Name == "uservoice_exp" {
+			assert.Equal(t, time.Unix(ns.IAT+3600, 0).UTC(), got.ExpiresAt, "%s: read and enforced", r.Name)
+			late, err := NewVerifier(p, vk, WithClock(fixedClock(time.Unix(ns.IAT+3600, 0))))
+			require.NoError(t, err)
+			_, err = late.Verify(r.Token)
+			assert.ErrorIs(t, err, ErrExpired, r.Name)
+		}
 	}
 }
 
@@ -188,10 +231,11 @@ func TestInteropGoSignedVerifiedByNode(t *testing.T) {
 	var ns nodeSigned
 	loadInterop(t, "node_signed.json", &ns)
 	require.Len(t, ns.Cases, len(gs.Cases), "both sides cover the same cases")
+	fields := caseFields(t)
 	for i, c := range gs.Cases {
 		require.Equal(t, ns.Cases[i].Name, c.Name)
 		iss := interopIssuer(t, k, c.Profile, c.Param, c.Extra, gs.IAT, gs.TTLSeconds)
-		tok, err := iss.Token(c.UserID)
+		tok, err := iss.Issue(withID(fields[c.Name], c.UserID))
 		require.NoError(t, err)
 		if iss.Profile().Algorithm() == algES256 {
 			assert.Equal(t, signingInput(c.Token), signingInput(tok), "%s: Go issuer output changed; run internal/interop/jwt/check.sh", c.Name)

@@ -65,13 +65,21 @@ func TestIssuerTTLAndClock(t *testing.T) {
 
 func TestOptionsRoles(t *testing.T) {
 	k := loadKeys(t)
-	_, err := NewIssuer(Knock(), k.rsaPriv, WithLeeway(time.Second))
-	assert.ErrorIs(t, err, ErrInvalidOption)
-	_, err = NewVerifier(Knock(), k.rsaPub, WithTTL(time.Minute))
-	assert.ErrorIs(t, err, ErrInvalidOption)
-	_, err = NewVerifier(Knock(), k.rsaPub, WithClaims(map[string]any{"a": 1}))
-	assert.ErrorIs(t, err, ErrInvalidOption)
-	_, err = NewVerifier(Knock(), k.rsaPub, WithClock(nil))
+	// A misplaced option does not compile: NewIssuer takes IssuerOptions,
+	// NewVerifier VerifierOptions, and only the shared ones are both.
+	for _, o := range []any{WithTTL(time.Minute), WithClaims(map[string]any{"a": 1})} {
+		_, isVerifierOption := o.(VerifierOption)
+		assert.False(t, isVerifierOption, "%T", o)
+	}
+	for _, o := range []any{WithLeeway(time.Second), WithPreviousKeys(k.secret), WithPreviousKey("k", k.secret)} {
+		_, isIssuerOption := o.(IssuerOption)
+		assert.False(t, isIssuerOption, "%T", o)
+	}
+	for _, o := range []any{WithClock(time.Now), WithKeyID("k")} {
+		_, isBoth := o.(Option)
+		assert.True(t, isBoth, "%T", o)
+	}
+	_, err := NewVerifier(Knock(), k.rsaPub, WithClock(nil))
 	assert.ErrorIs(t, err, ErrInvalidOption)
 	_, err = NewIssuer(Knock(), k.rsaPriv, nil)
 	assert.ErrorIs(t, err, ErrInvalidOption)

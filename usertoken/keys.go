@@ -350,7 +350,9 @@ func parseECPublicKey(data []byte) (*ecdsa.PublicKey, error) {
 }
 
 // signingKey parses key for signing under alg and returns the golang-jwt
-// method with the key object it takes.
+// method with the key object it takes; for HS256 the key is a
+// *usersig.Signer (see hmacVerifyingKey), which signs as well as it
+// verifies.
 func signingKey(alg string, key []byte) (jwt.SigningMethod, any, error) {
 	switch alg {
 	case algRS256:
@@ -360,8 +362,7 @@ func signingKey(alg string, key []byte) (jwt.SigningMethod, any, error) {
 		k, err := parseECPrivateKey(key)
 		return jwt.SigningMethodES256, k, err
 	default:
-		k, err := hmacSecret(key)
-		return jwt.SigningMethodHS256, k, err
+		return verifyingKey(alg, key)
 	}
 }
 
@@ -375,7 +376,15 @@ func verifyingKey(alg string, key []byte) (jwt.SigningMethod, any, error) {
 		k, err := parseECPublicKey(key)
 		return jwt.SigningMethodES256, k, err
 	default:
-		k, err := hmacSecret(key)
-		return jwt.SigningMethodHS256, k, err
+		secret, err := hmacSecret(key)
+		if err != nil {
+			return nil, nil, err
+		}
+		s, err := hmacVerifyingKey(secret)
+		clear(secret)
+		if err != nil {
+			return nil, nil, err
+		}
+		return jwt.SigningMethodHS256, s, nil
 	}
 }

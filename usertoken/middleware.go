@@ -2,26 +2,37 @@ package usertoken
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/usersig/usersig/internal/refusal"
+	"github.com/usersig/usersig/sighttp"
 	"log/slog"
 	"net/http"
 	"strings"
-
-	"github.com/golang-jwt/jwt/v5"
-	"github.com/usersig/usersig/internal/refusal"
-	"github.com/usersig/usersig/sighttp"
 )
 
 // ctxKey is the unexported type of the context key holding what the
 // middleware verified, so no other package can read or forge it except
-// through UserIDFromContext and ClaimsFromContext.
+// through UserIDFromContext, ClaimsFromContext and PayloadFromContext.
 type ctxKey struct{}
 
-// ctxValue is what the middleware stores for the handler.
+// ctxValue is what the middleware stores for the handler. It is also the
+// context that carries it: one allocation where context.WithValue and a
+// value would be two.
 type ctxValue struct {
-	id     string
-	claims jwt.MapClaims
+	context.Context
+	claims Claims
+	token  string // the verified token, whose payload is decoded only on demand
+}
+
+// Value answers ctxKey{} with v itself and everything else from the
+// parent, as context.WithValue's context does.
+func (v *ctxValue) Value(key any) any {
+	if key == (ctxKey{}) {
+		return v
+	}
+	return v.Context.Value(key)
 }
 
 // UserIDFromContext returns the user id that [Middleware] verified for this
@@ -31,47 +42,45 @@ func UserIDFromContext(ctx context.Context) (userID string, ok bool) {
 	if !ok {
 		return "", false
 	}
-	return v.id, true
+	return v.claims.UserID, true
 }
 
-// ClaimsFromContext returns a copy of the claims of the token that
-// [Middleware] verified for this request: every claim of the payload,
-// decoded from JSON (numbers are float64, objects map[string]any), including
-// those the profile does not check (Intercom's email, OneSignal's
-// subscriptions). The copy is deep: changing it changes nothing another
-// handler sees. ok is false when the request did not pass through the
-// middleware.
+// ClaimsFromContext returns the [Claims] of the token that [Middleware]
+// verified for this request, as [Verifier.VerifyClaims] returns them. ok is
+// false when the request did not pass through the middleware.
+func ClaimsFromContext(ctx context.Context) (Claims, bool) {
+	v, ok := ctx.Value(ctxKey{}).(*ctxValue)
+	if !ok {
+		return Claims{}, false
+	}
+	return v.claims, true
+}
+
+// PayloadFromContext returns every claim of the payload of the token that
+// [Middleware] verified for this request, decoded from JSON afresh on each
+// call (numbers are float64, objects map[string]any), including those the
+// profile does not know (Intercom's custom attributes, OneSignal's
+// subscriptions): changing the map changes nothing another handler sees.
+// ok is false when the request did not pass through the middleware.
 //
 // Security: only the profile's own claims (the user id, exp, the fixed
-// values) were checked; any other claim is whatever the key holder signed.
-func ClaimsFromContext(ctx context.Context) (map[string]any, bool) {
+// values, the required fields) were checked; any other claim is whatever
+// the key holder signed.
+func PayloadFromContext(ctx context.Context) (map[string]any, bool) {
 	v, ok := ctx.Value(ctxKey{}).(*ctxValue)
 	if !ok {
 		return nil, false
 	}
-	return deepCopy(v.claims).(map[string]any), true
-}
-
-// deepCopy copies the JSON-decoded value x.
-func deepCopy(x any) any {
-	switch t := x.(type) {
-	case jwt.MapClaims:
-		return deepCopy(map[string]any(t))
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, e := range t {
-			out[k] = deepCopy(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(t))
-		for i, e := range t {
-			out[i] = deepCopy(e)
-		}
-		return out
-	default:
-		return x
+	seg, err := splitToken(v.token)
+	if err != nil {
+		return nil, false // cannot happen: Verify read it
 	}
+	payload, _ := appendDecoded(nil, seg.payload)
+	var m map[string]any
+	if json.Unmarshal(payload, &m) != nil {
+		return nil, false // cannot happen: Verify decoded it
+	}
+	return m, true
 }
 
 // The errors of the request layer, given to the error handler besides the
@@ -82,6 +91,11 @@ var (
 	// ErrNoToken: the request carries no token (no header, or an empty
 	// one). Also sighttp.ErrNoSignature.
 	ErrNoToken error = &coreSentinel{"usertoken: request has no token", sighttp.ErrNoSignature}
+
+	// ErrUnknownVerifier: a verifier lookup ([WithVerifierLookup]) has no
+	// Verifier for the request, such as an unknown tenant. Also
+	// sighttp.ErrUnknownSigner, so one check covers both middlewares.
+	ErrUnknownVerifier error = &coreSentinel{"usertoken: no verifier for this request", sighttp.ErrUnknownSigner}
 
 	errDuplicateHeader = &bothError{msg: ErrMalformed.Error() + ": token header sent more than once", mine: ErrMalformed, theirs: sighttp.ErrMalformedCredential}
 	errNotBearer       = &bothError{msg: ErrMalformed.Error() + ": Authorization scheme is not Bearer", mine: ErrMalformed, theirs: sighttp.ErrMalformedCredential}
@@ -98,6 +112,28 @@ type mwConfig struct {
 	header  string
 	logger  *slog.Logger
 	onError func(w http.ResponseWriter, r *http.Request, err error)
+	lookup  func(*http.Request) (*Verifier, error)
+}
+
+// WithVerifierLookup picks the Verifier for each request, for a service
+// that verifies tokens for many tenants, each with its own keys (and
+// profile): a tenant store's per-tenant public keys, say. The Verifier
+// given to Middleware is then unused and may be nil.
+//
+// The lookup runs before the token is read. An error, or a nil Verifier,
+// gets the request the refusal answer (by default 401); return an error
+// wrapping [ErrUnknownVerifier] (or sighttp.ErrUnknownSigner) for an
+// unknown tenant, so it is logged as "unknown-signer" and an error handler
+// can tell it from, say, a failing database (logged as "error"). A nil
+// Verifier with a nil error counts as unknown. The lookup's error reaches
+// the error handler and is never written to the client. Default: none,
+// every request uses the Verifier given to Middleware. A nil lookup panics
+// at construction.
+func WithVerifierLookup(lookup func(*http.Request) (*Verifier, error)) MiddlewareOption {
+	if lookup == nil {
+		panic("usertoken: WithVerifierLookup(nil)")
+	}
+	return func(c *mwConfig) { c.lookup = lookup }
 }
 
 // WithHeader makes the middleware read the raw token from the named header
@@ -155,7 +191,7 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 // Middleware returns net/http middleware that admits a request only if it
 // carries exactly one token that v accepts, and then passes the verified
 // user id and claims to next in the request context (see
-// [UserIDFromContext] and [ClaimsFromContext]).
+// [UserIDFromContext], [ClaimsFromContext] and [PayloadFromContext]).
 //
 // By default the token is read from "Authorization: Bearer <token>" (scheme
 // case-insensitive); [WithHeader] names another header holding the bare
@@ -163,21 +199,22 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 // verification failure (malformed, too large, bad signature, expired, wrong
 // claims) gets the same answer, the error handler's ([WithErrorHandler];
 // by default a 401 {"error":"unauthorized"}); next is not called. Use
-// [WithLogger] to see why requests were refused.
+// [WithLogger] to see why requests were refused. With
+// [WithVerifierLookup] the Verifier is chosen per request and v may be nil.
 //
 // Security: this authenticates the bearer of a token, not the client; serve
-// it only over TLS. v must not be nil and no option may be nil (Middleware
-// panics at construction).
+// it only over TLS. v must not be nil (unless a lookup is given) and no
+// option may be nil (Middleware panics at construction).
 func Middleware(v *Verifier, opts ...MiddlewareOption) func(http.Handler) http.Handler {
-	if v == nil {
-		panic("usertoken: Middleware needs a non-nil *Verifier")
-	}
 	cfg := mwConfig{header: "Authorization"}
 	for _, o := range opts {
 		if o == nil {
 			panic("usertoken: nil MiddlewareOption")
 		}
 		o(&cfg)
+	}
+	if v == nil && cfg.lookup == nil {
+		panic("usertoken: Middleware needs a non-nil *Verifier or WithVerifierLookup")
 	}
 	if cfg.header == "" {
 		cfg.header = "Authorization"
@@ -191,34 +228,78 @@ func Middleware(v *Verifier, opts ...MiddlewareOption) func(http.Handler) http.H
 			refusal.WriteUnauthorized(w)
 		}
 	}
-
+	m := &middleware{cfg: cfg, bearer: bearer, verifier: v}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			token, err := extractToken(r.Header, cfg.header, bearer)
-			var res verified
-			if err == nil {
-				res, err = v.verify(token)
-			}
-			if err != nil {
-				if cfg.logger != nil {
-					cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "usertoken: request rejected",
-						slog.String("reason", rejectReason(err)),
-						slog.String("profile", v.profile.name),
-						slog.String("method", r.Method))
-				}
-				cfg.onError(w, r, err)
-				return
-			}
-			if res.key != 0 && cfg.logger != nil {
-				cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "usertoken: token verified under a previous key",
-					slog.String("key", v.keys()[res.key].label),
-					slog.String("profile", v.profile.name),
-					slog.String("method", r.Method))
-			}
-			ctx := context.WithValue(r.Context(), ctxKey{}, &ctxValue{id: res.id, claims: res.claims})
-			next.ServeHTTP(w, r.WithContext(ctx))
+			m.serve(w, r, next)
 		})
 	}
+}
+
+// middleware is one Middleware's configuration.
+type middleware struct {
+	cfg      mwConfig
+	bearer   bool
+	verifier *Verifier // nil under WithVerifierLookup
+}
+
+// serve is the middleware's decision for one request: the Verifier, the
+// token, the verification; then either next with the verified claims in
+// the context, or reject.
+func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	v, err := m.verifierFor(r)
+	if err != nil {
+		m.reject(w, r, nil, err)
+		return
+	}
+	token, err := extractToken(r.Header, m.cfg.header, m.bearer)
+	if err != nil {
+		m.reject(w, r, v, err)
+		return
+	}
+	res, err := v.verify(token)
+	if err != nil {
+		m.reject(w, r, v, err)
+		return
+	}
+	if res.key != 0 && m.cfg.logger != nil {
+		m.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "usertoken: token verified under a previous key",
+			slog.String("key", v.keys()[res.key].label),
+			slog.String("profile", v.profile.name),
+			slog.String("method", r.Method))
+	}
+	ctx := &ctxValue{Context: r.Context(), claims: res.claims, token: res.token}
+	next.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// verifierFor returns the Verifier for r: the one given to Middleware, or
+// the lookup's.
+func (m *middleware) verifierFor(r *http.Request) (*Verifier, error) {
+	if m.cfg.lookup == nil {
+		return m.verifier, nil
+	}
+	v, err := m.cfg.lookup(r)
+	switch {
+	case err != nil:
+		return nil, err
+	case v == nil:
+		return nil, ErrUnknownVerifier
+	}
+	return v, nil
+}
+
+// reject logs the refusal (v is nil when no Verifier was found) and
+// answers it with the error handler.
+func (m *middleware) reject(w http.ResponseWriter, r *http.Request, v *Verifier, err error) {
+	if m.cfg.logger != nil {
+		attrs := []slog.Attr{slog.String("reason", rejectReason(err))}
+		if v != nil {
+			attrs = append(attrs, slog.String("profile", v.profile.name))
+		}
+		attrs = append(attrs, slog.String("method", r.Method))
+		m.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "usertoken: request rejected", attrs...)
+	}
+	m.cfg.onError(w, r, err)
 }
 
 // extractToken returns the token, or the reason there is none.
@@ -271,6 +352,8 @@ func rejectReason(err error) string {
 		return refusal.NotYetValid
 	case errors.Is(err, ErrWrongClaims):
 		return refusal.WrongClaims
+	case errors.Is(err, sighttp.ErrUnknownSigner): // ErrUnknownVerifier too
+		return refusal.UnknownSigner
 	default:
 		return refusal.Error
 	}

@@ -27,22 +27,44 @@ const (
 	MaxKeyIDLen = 256
 )
 
-// role says which constructor an option is applied by.
-type role int
-
-const (
-	roleIssuer role = iota + 1
-	roleVerifier
+// The option types. [NewIssuer] takes IssuerOptions and [NewVerifier]
+// VerifierOptions, so an option given to the wrong constructor does not
+// compile (golang-jwt's TokenOption and ParserOption split the same way).
+// The two options that apply to both, [WithClock] and [WithKeyID], return
+// an [Option], which is both.
+type (
+	// IssuerOption configures [NewIssuer]: [WithClock], [WithKeyID],
+	// [WithTTL], [WithClaims].
+	IssuerOption interface {
+		applyIssuer(*issuerConfig) error
+	}
+	// VerifierOption configures [NewVerifier]: [WithClock], [WithKeyID],
+	// [WithLeeway], [WithPreviousKeys], [WithPreviousKey].
+	VerifierOption interface {
+		applyVerifier(*verifierConfig) error
+	}
+	// Option is an option for both constructors.
+	Option interface {
+		IssuerOption
+		VerifierOption
+	}
 )
 
-// config collects option values for either constructor.
-type config struct {
-	role     role
-	clock    func() time.Time
-	ttl      time.Duration
+// sharedConfig holds the settings both constructors take.
+type sharedConfig struct {
+	clock func() time.Time
+	kid   string
+}
+
+type issuerConfig struct {
+	sharedConfig
+	ttl   time.Duration
+	extra map[string]json.RawMessage
+}
+
+type verifierConfig struct {
+	sharedConfig
 	leeway   time.Duration
-	extra    map[string]json.RawMessage
-	kid      string
 	previous []previousKey
 }
 
@@ -52,83 +74,73 @@ type previousKey struct {
 	key []byte // private copy
 }
 
-// Option configures [NewIssuer] or [NewVerifier]. An option that does not
-// apply to the constructor it is given to (for example [WithLeeway] or
-// [WithPreviousKeys] to NewIssuer) makes the constructor fail with
-// [ErrInvalidOption] rather than being silently ignored, and so does a nil
-// Option.
-//
-// Design note: the issuer and the verifier share this one option type
-// rather than having types of their own (golang-jwt's TokenOption and
-// ParserOption). [WithClock] and [WithKeyID] apply to both, Option is part
-// of the v1 signatures of NewIssuer and NewVerifier, and a misplaced option
-// is refused at construction, on the first run of the program, with an
-// error naming it: a second type would move that refusal to compile time at
-// the price of breaking every caller that builds an []Option.
-type Option func(*config) error
+type (
+	sharedOption   func(*sharedConfig) error
+	issuerOption   func(*issuerConfig) error
+	verifierOption func(*verifierConfig) error
+)
+
+func (o sharedOption) applyIssuer(c *issuerConfig) error     { return o(&c.sharedConfig) }
+func (o sharedOption) applyVerifier(c *verifierConfig) error { return o(&c.sharedConfig) }
+func (o issuerOption) applyIssuer(c *issuerConfig) error     { return o(c) }
+func (o verifierOption) applyVerifier(c *verifierConfig) error {
+	return o(c)
+}
 
 // WithClock sets the clock used for iat/exp when issuing and for exp/nbf
 // checks when verifying. The default, chosen in the constructor, is
 // time.Now. Inject a fixed clock in tests. Applies to both constructors;
 // nil is refused.
 func WithClock(now func() time.Time) Option {
-	return func(c *config) error {
+	return sharedOption(func(c *sharedConfig) error {
 		if now == nil {
 			return fmt.Errorf("%w: WithClock(nil)", ErrInvalidOption)
 		}
 		c.clock = now
 		return nil
-	}
+	})
 }
 
 // WithTTL sets the lifetime of issued tokens: exp = iat + ttl (exp = now +
-// ttl for profiles without iat). Issuer only; 0 < ttl <= [MaxTTL];
-// whole seconds (JWT times are seconds). Default [DefaultTTL]. Short
-// lifetimes limit the damage of a leaked token: a bearer token cannot be
-// revoked.
-func WithTTL(ttl time.Duration) Option {
-	return func(c *config) error {
-		if c.role != roleIssuer {
-			return fmt.Errorf("%w: WithTTL applies to NewIssuer only", ErrInvalidOption)
-		}
+// ttl for profiles without iat; UserVoice's expires text says the same
+// instant). 0 < ttl <= [MaxTTL]; whole seconds (JWT times are seconds).
+// Default [DefaultTTL]. Short lifetimes limit the damage of a leaked token:
+// a bearer token cannot be revoked.
+func WithTTL(ttl time.Duration) IssuerOption {
+	return issuerOption(func(c *issuerConfig) error {
 		if ttl < time.Second || ttl > MaxTTL || ttl%time.Second != 0 {
 			return fmt.Errorf("%w: TTL %v outside [1s, %v] or not whole seconds", ErrInvalidOption, ttl, MaxTTL)
 		}
 		c.ttl = ttl
 		return nil
-	}
+	})
 }
 
-// WithLeeway sets the clock-skew allowance applied to exp and nbf when
-// verifying. Verifier only; 0 <= leeway <= [MaxLeeway]; default 0.
-func WithLeeway(leeway time.Duration) Option {
-	return func(c *config) error {
-		if c.role != roleVerifier {
-			return fmt.Errorf("%w: WithLeeway applies to NewVerifier only", ErrInvalidOption)
-		}
+// WithLeeway sets the clock-skew allowance applied to exp, nbf and iat when
+// verifying. 0 <= leeway <= [MaxLeeway]; default 0.
+func WithLeeway(leeway time.Duration) VerifierOption {
+	return verifierOption(func(c *verifierConfig) error {
 		if leeway < 0 || leeway > MaxLeeway {
 			return fmt.Errorf("%w: leeway %v outside [0, %v]", ErrInvalidOption, leeway, MaxLeeway)
 		}
 		c.leeway = leeway
 		return nil
-	}
+	})
 }
 
 // WithClaims adds extra signed claims to every token (Intercom's signed user
-// fields such as email or name, Zendesk's name/email/email_verified). Issuer
-// only. Values must marshal to JSON; the map is copied (marshalled) when the
-// option is applied, so later changes to it have no effect. A claim the
-// profile owns (its user-id claim, apiKey, scope, exp, iat, nbf) is refused
-// with [ErrInvalidOption]: extra claims can never change who the token is
-// for or how long it lives. Repeated WithClaims options merge.
+// fields such as email or name, Zendesk's name/email/email_verified). Values
+// must marshal to JSON; the map is copied (marshalled) when the option is
+// applied, so later changes to it have no effect. A claim the profile owns
+// (its user-id claim, the fields of [Claims] it names, apiKey, scope, exp,
+// iat, nbf) is refused with [ErrInvalidOption]: extra claims can never
+// change who the token is for or how long it lives; per-user fields go in
+// the Claims given to [Issuer.Issue]. Repeated WithClaims options merge.
 //
 // Security: claims are signed, not encrypted; anyone holding the token can
 // read them.
-func WithClaims(claims map[string]any) Option {
-	return func(c *config) error {
-		if c.role != roleIssuer {
-			return fmt.Errorf("%w: WithClaims applies to NewIssuer only", ErrInvalidOption)
-		}
+func WithClaims(claims map[string]any) IssuerOption {
+	return issuerOption(func(c *issuerConfig) error {
 		if c.extra == nil {
 			c.extra = make(map[string]json.RawMessage, len(claims))
 		}
@@ -143,7 +155,7 @@ func WithClaims(claims map[string]any) Option {
 			c.extra[name] = raw
 		}
 		return nil
-	}
+	})
 }
 
 // WithKeyID names the key. On [NewIssuer] every token carries the header
@@ -156,32 +168,29 @@ func WithClaims(claims map[string]any) Option {
 //
 // A key id is not a secret: it travels in every token header.
 func WithKeyID(kid string) Option {
-	return func(c *config) error {
+	return sharedOption(func(c *sharedConfig) error {
 		if err := checkKeyID(kid); err != nil {
 			return err
 		}
 		c.kid = kid
 		return nil
-	}
+	})
 }
 
 // WithPreviousKeys adds keys a [Verifier] still accepts while a new one is
 // rolled out (key rotation): tokens signed under the current key or any of
-// these verify. Verifier only ([NewIssuer] refuses it: an issuer signs with
-// one key). Each key is parsed, held to the same policy and copied like the
-// current key (RSA >= 2048 bits with e = 65537, P-256 for ES256, HMAC
+// these verify. Each key is parsed, held to the same policy and copied like
+// the current key (RSA >= 2048 bits with e = 65537, P-256 for ES256, HMAC
 // secrets >= 32 bytes), so a refusal wraps the same sentinels. These keys
 // have no id; see [WithPreviousKey] to give one. At most [MaxKeys] keys in
-// all; at least one key per call. Default: none.
+// all; at least one key per call. Default: none. (An issuer signs with one
+// key, so there is no issuer counterpart.)
 //
 // The middleware logs which key verified each token accepted under a
 // previous key (never telling the client), so an operator sees when the old
 // key is no longer used and can be dropped.
-func WithPreviousKeys(keys ...[]byte) Option {
-	return func(c *config) error {
-		if c.role != roleVerifier {
-			return fmt.Errorf("%w: WithPreviousKeys applies to NewVerifier only (an issuer signs with one key)", ErrInvalidOption)
-		}
+func WithPreviousKeys(keys ...[]byte) VerifierOption {
+	return verifierOption(func(c *verifierConfig) error {
 		if len(keys) == 0 {
 			return fmt.Errorf("%w: WithPreviousKeys without a key", ErrInvalidOption)
 		}
@@ -189,25 +198,22 @@ func WithPreviousKeys(keys ...[]byte) Option {
 			c.previous = append(c.previous, previousKey{key: bytes.Clone(k)})
 		}
 		return nil
-	}
+	})
 }
 
 // WithPreviousKey adds one previous key with its key id kid, as
-// [WithPreviousKeys] does for keys without one. Verifier only. kid follows
-// the rules of [WithKeyID] and must differ from every other key id of the
-// Verifier. This is how a Zendesk verifier keeps accepting the old key's
-// tokens: Zendesk(newKid) with WithPreviousKey(oldKid, oldSecret).
-func WithPreviousKey(kid string, key []byte) Option {
-	return func(c *config) error {
-		if c.role != roleVerifier {
-			return fmt.Errorf("%w: WithPreviousKey applies to NewVerifier only (an issuer signs with one key)", ErrInvalidOption)
-		}
+// [WithPreviousKeys] does for keys without one. kid follows the rules of
+// [WithKeyID] and must differ from every other key id of the Verifier. This
+// is how a Zendesk verifier keeps accepting the old key's tokens:
+// Zendesk(newKid) with WithPreviousKey(oldKid, oldSecret).
+func WithPreviousKey(kid string, key []byte) VerifierOption {
+	return verifierOption(func(c *verifierConfig) error {
 		if err := checkKeyID(kid); err != nil {
 			return err
 		}
 		c.previous = append(c.previous, previousKey{id: kid, key: bytes.Clone(key)})
 		return nil
-	}
+	})
 }
 
 // checkKeyID applies the key-id rules.
@@ -223,14 +229,33 @@ func checkKeyID(kid string) error {
 	return nil
 }
 
-// newConfig applies opts for the given role over the defaults.
-func newConfig(r role, opts []Option) (*config, error) {
-	c := &config{role: r, ttl: DefaultTTL}
+var errNilOption = fmt.Errorf("%w: nil option", ErrInvalidOption)
+
+// newIssuerConfig applies opts over the defaults.
+func newIssuerConfig(opts []IssuerOption) (*issuerConfig, error) {
+	c := &issuerConfig{ttl: DefaultTTL}
 	for _, o := range opts {
 		if o == nil {
-			return nil, fmt.Errorf("%w: nil Option", ErrInvalidOption)
+			return nil, errNilOption
 		}
-		if err := o(c); err != nil {
+		if err := o.applyIssuer(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.clock == nil {
+		c.clock = time.Now
+	}
+	return c, nil
+}
+
+// newVerifierConfig applies opts over the defaults.
+func newVerifierConfig(opts []VerifierOption) (*verifierConfig, error) {
+	c := &verifierConfig{}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errNilOption
+		}
+		if err := o.applyVerifier(c); err != nil {
 			return nil, err
 		}
 	}

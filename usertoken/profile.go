@@ -37,12 +37,33 @@ type fixedClaim struct {
 	ifPresent   bool
 }
 
+// fieldID names a field of [Claims] other than UserID.
+type fieldID uint8
+
+const (
+	fieldEmail fieldID = iota + 1
+	fieldName
+	fieldImageURL
+	fieldRole
+	fieldCompanyID
+)
+
+// fieldClaim says under which claim name a profile carries a field of
+// [Claims], whether the vendor requires it, and, when the vendor allows
+// only some values (Nolt's roles), which.
+type fieldClaim struct {
+	field    fieldID
+	name     string
+	required bool
+	values   []string
+}
+
 // Profile describes one vendor's user-token format: the signing algorithm,
-// the claim that carries the user id, the claims whose values are fixed, and
-// the header fields. Profiles are immutable values; build them with
-// [Engagespot], [Knock], [Braze], [Intercom], [Zendesk], [Drift],
-// [StreamChat], [TalkJS], [MagicBell], [OneSignal], [SuprSend] or
-// [ProfileByName]. The zero Profile is invalid: [NewIssuer] and
+// the claim that carries the user id, the claims whose values are fixed, the
+// per-user fields, and the header fields. Profiles are immutable values;
+// build them with [Engagespot], [Knock], [Braze], [Intercom], [Zendesk],
+// [Drift], [StreamChat], [TalkJS], [MagicBell], [OneSignal], [SuprSend],
+// [Nolt], [UserVoice], [Usertour], [Userback] or [ProfileByName]. The zero Profile is invalid: [NewIssuer] and
 // [NewVerifier] refuse it with [ErrInvalidProfile].
 type Profile struct {
 	name          string
@@ -55,6 +76,8 @@ type Profile struct {
 	iat           bool         // issue and require iat
 	issueIAT      bool         // issue iat without requiring it
 	exp           expPolicy
+	fields        []fieldClaim // per-user fields of Claims the profile carries
+	expiresText   bool         // UserVoice: an "expires" text claim is an expiry too
 	source        string
 	invalid       string // non-empty: why the profile cannot be used
 }
@@ -321,6 +344,109 @@ func SuprSend(tenantID string) Profile {
 	}
 }
 
+// Nolt is Nolt's single sign-on: HS256 keyed with the board's "SSO secret
+// key" (its bytes as given), claims {"id": <id>, "email", "name"} — all
+// three required, as Nolt's snippet signs them — plus "imageUrl" and
+// "noltUserRole" ("ADMIN" or "MODERATOR") when given. Issue it with
+// [Issuer.Issue] and a [Claims] holding Email and Name ([Issuer.Token]
+// alone cannot make one). Nolt's recipe, jsonwebtoken's jwt.sign, adds iat
+// and no exp; the Issuer adds exp as well (a bounded lifetime), and the
+// Verifier enforces exp and iat when present. The id must be a JSON
+// string: a numeric id, which the snippet would sign for a numeric
+// user.id, is refused, since 123 and 123.0 are one number to JSON. The
+// front end calls nolt('identify', {jwt}).
+//
+// Source: Nolt help, "Single sign-on (SSO)", https://nolt.io/help/single-sign-on
+func Nolt() Profile {
+	return Profile{
+		name:         "nolt",
+		alg:          algHS256,
+		subjectClaim: "id",
+		fields: []fieldClaim{
+			{field: fieldEmail, name: "email", required: true},
+			{field: fieldName, name: "name", required: true},
+			{field: fieldImageURL, name: "imageUrl"},
+			{field: fieldRole, name: "noltUserRole", values: []string{"ADMIN", "MODERATOR"}},
+		},
+		issueIAT: true,
+		exp:      expOptional,
+		source:   "Nolt help, Single sign-on (nolt.io/help/single-sign-on)",
+	}
+}
+
+// UserVoice is UserVoice's single sign-on: HS256 (UserVoice requires it)
+// keyed with the SSO key from the Web Portal settings, claims {"guid": <id>,
+// "email"}, both required — guid is your user id, never the email — and
+// "display_name" when given. UserVoice reads the expiry from "expires", a
+// "YYYY-MM-DD HH:MM:SS" text in GMT, or from "exp" (Unix seconds); with
+// neither the token never expires. The Issuer writes exp (the form every
+// JWT library enforces); the Verifier enforces each of expires and exp
+// when present, and refuses an expires text in any other form. The token
+// goes to UserVoice.push(['set', {sso: token}]) or the portal URL's ?sso=.
+//
+// Source: UserVoice developer docs, "Single Sign-On with JSON Web Tokens",
+// https://developer.uservoice.com/docs/single-sign-on/single-sign-on/
+func UserVoice() Profile {
+	return Profile{
+		name:         "uservoice",
+		alg:          algHS256,
+		subjectClaim: "guid",
+		fields: []fieldClaim{
+			{field: fieldEmail, name: "email", required: true},
+			{field: fieldName, name: "display_name"},
+		},
+		exp:         expOptional,
+		expiresText: true,
+		source:      "UserVoice developer docs, Single Sign-On with JSON Web Tokens (developer.uservoice.com/docs/single-sign-on/single-sign-on/)",
+	}
+}
+
+// Usertour is Usertour identity verification: HS256 keyed with the
+// environment's signing secret — the full "utv_…" string, prefix
+// included, as given — claims {"sub": <user id>} and, for
+// usertour.group(), {"companyId": <company id>}, both JSON strings even
+// when the ids are numeric (Usertour refuses numbers: they lose precision).
+// exp is optional and enforced when present; the Issuer always sets it.
+// The token is the third argument of usertour.identify(id, attrs, {token}).
+//
+// Source: Usertour docs, "Identity Verification",
+// https://docs.usertour.io/developers/identity-verification
+func Usertour() Profile {
+	return Profile{
+		name:         "usertour",
+		alg:          algHS256,
+		subjectClaim: "sub",
+		fields:       []fieldClaim{{field: fieldCompanyID, name: "companyId"}},
+		exp:          expOptional,
+		source:       "Usertour docs, Identity Verification (docs.usertour.io/developers/identity-verification)",
+	}
+}
+
+// Userback is Userback's feedback-portal single sign-on: HS256 keyed with
+// the portal's private SSO key, claims {"email", "name", "avatar_url"}.
+// Userback identifies the user by email, so the email is the user id
+// ([Claims].UserID, or the argument of [Issuer.Token]); name and
+// avatar_url are signed when given. Userback's recipe (jsonwebtoken) adds
+// iat and no exp; the Issuer adds exp, and the Verifier enforces exp and
+// iat when present. The token goes on the portal URL as ?sso_jwt=.
+//
+// Source: Userback help, "Single Sign-On (SSO) with the Feedback Portal",
+// https://support.userback.io/en/articles/6160423-single-sign-on-sso
+func Userback() Profile {
+	return Profile{
+		name:         "userback",
+		alg:          algHS256,
+		subjectClaim: "email",
+		fields: []fieldClaim{
+			{field: fieldName, name: "name"},
+			{field: fieldImageURL, name: "avatar_url"},
+		},
+		issueIAT: true,
+		exp:      expOptional,
+		source:   "Userback help, Single Sign-On (SSO) with the Feedback Portal (support.userback.io/en/articles/6160423-single-sign-on-sso)",
+	}
+}
+
 // profileCtors maps a profile name to its constructor and whether it takes
 // a parameter (and what it is called, for error messages).
 var profileCtors = map[string]struct {
@@ -339,6 +465,10 @@ var profileCtors = map[string]struct {
 	"magicbell":  {"apiKey", false, MagicBell},
 	"onesignal":  {"appId", false, OneSignal},
 	"suprsend":   {"tenantId", true, SuprSend},
+	"nolt":       {"", false, func(string) Profile { return Nolt() }},
+	"uservoice":  {"", false, func(string) Profile { return UserVoice() }},
+	"usertour":   {"", false, func(string) Profile { return Usertour() }},
+	"userback":   {"", false, func(string) Profile { return Userback() }},
 }
 
 // lookupProfile finds a constructor by name without regard to ASCII case,
@@ -410,6 +540,22 @@ func (p Profile) Name() string { return p.name }
 // token header.
 func (p Profile) Algorithm() string { return p.alg }
 
+// Fields returns the fields of [Claims], besides UserID, that the profile
+// carries, by their Go names ("Email", "Name", "ImageURL", "Role",
+// "CompanyID"), and which of them the vendor requires: Nolt carries Email,
+// Name, ImageURL and Role and requires Email and Name. Both slices are
+// freshly allocated; both are empty for the profiles that carry the user
+// id alone.
+func (p Profile) Fields() (carried, required []string) {
+	for _, f := range p.fields {
+		carried = append(carried, fieldNames[f.field])
+		if f.required {
+			required = append(required, fieldNames[f.field])
+		}
+	}
+	return carried, required
+}
+
 // Source returns where the profile's format was read (vendor docs or code).
 func (p Profile) Source() string { return p.source }
 
@@ -444,6 +590,13 @@ func (p Profile) ownsClaim(name string) bool {
 	switch name {
 	case top, "exp", "iat", "nbf":
 		return true
+	case "expires":
+		return p.expiresText
+	}
+	for _, f := range p.fields {
+		if f.name == name {
+			return true
+		}
 	}
 	for _, f := range p.fixed {
 		if f.name == name && f.in == "" || f.in == name {

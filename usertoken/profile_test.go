@@ -12,7 +12,7 @@ import (
 
 func TestProfileNames(t *testing.T) {
 	assert.Equal(t, []string{"braze", "drift", "engagespot", "intercom", "knock", "magicbell",
-		"onesignal", "streamchat", "suprsend", "talkjs", "zendesk"}, ProfileNames())
+		"nolt", "onesignal", "streamchat", "suprsend", "talkjs", "userback", "usertour", "uservoice", "zendesk"}, ProfileNames())
 }
 
 func TestProfileByName(t *testing.T) {

@@ -40,8 +40,8 @@ func TestVerifyExpiryAndLeeway(t *testing.T) {
 	require.NoError(t, err)
 	exp := t0.Add(time.Hour)
 
-	at := func(now time.Time, opts ...Option) error {
-		v, err := NewVerifier(Engagespot(testAPIKey), k.rsaPub, append([]Option{WithClock(fixedClock(now))}, opts...)...)
+	at := func(now time.Time, opts ...VerifierOption) error {
+		v, err := NewVerifier(Engagespot(testAPIKey), k.rsaPub, append([]VerifierOption{WithClock(fixedClock(now))}, opts...)...)
 		require.NoError(t, err)
 		_, err = v.Verify(tok)
 		return err
@@ -136,7 +136,13 @@ func TestForgeries(t *testing.T) {
 		{"standard base64 alphabet", parts[0] + "." + parts[1] + "." + strings.NewReplacer("-", "+", "_", "/").Replace(parts[2]) + "+", ErrMalformed},
 		{"whitespace inside", parts[0] + ". " + parts[1] + "." + parts[2], ErrMalformed},
 		{"header not JSON", base64.RawURLEncoding.EncodeToString([]byte("nope")) + "." + parts[1] + "." + parts[2], ErrMalformed},
-		{"payload not JSON", parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte("nope")) + "." + parts[2], ErrMalformed},
+		// The payload is decoded only after the signature verified: an
+		// unparseable payload under a signature that does not cover it
+		// is a bad signature, and under one that does, malformed.
+		{"payload not JSON", parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte("nope")) + "." + parts[2], ErrBadSignature},
+		{"payload not JSON, signed", signedPayload(t, priv, parts[0], []byte("nope")), ErrMalformed},
+		{"payload null, signed", signedPayload(t, priv, parts[0], []byte("null")), ErrMalformed},
+		{"payload an array, signed", signedPayload(t, priv, parts[0], []byte(`[{"sub":"user:victim"}]`)), ErrMalformed},
 		{"missing alg", base64.RawURLEncoding.EncodeToString([]byte(`{"typ":"JWT"}`)) + "." + parts[1] + "." + parts[2], ErrBadSignature},
 		{"unknown alg", base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"XS256"}`)) + "." + parts[1] + "." + parts[2], ErrBadSignature},
 	}
@@ -325,4 +331,14 @@ func TestOneSpellingPerToken(t *testing.T) {
 			assert.ErrorIs(t, err, ErrMalformed, "%s %q", p.Name(), variant[len(variant)-3:])
 		}
 	}
+}
+
+// signedPayload signs header (a base64url segment) and the raw payload
+// bytes with RS256, whatever the payload is.
+func signedPayload(t *testing.T, priv any, header string, payload []byte) string {
+	t.Helper()
+	input := header + "." + base64.RawURLEncoding.EncodeToString(payload)
+	sig, err := jwt.SigningMethodRS256.Sign(input, priv)
+	require.NoError(t, err)
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,19 +22,30 @@ func tokenCommands() []command {
 
 const tokenUsage = `usage: usersig token --profile NAME --user-id ID --key-file PATH [--ttl D]
                     [--api-key K | --kid K | --app-id A | --tenant-id T]
+                    [--email E] [--name N] [--image-url U] [--role R] [--company-id C]
 
 Prints a signed JWT user token for the vendors' "secure modes" on one line.
 --key-file holds the signing key: for the RS256 profiles (engagespot, knock,
 braze) an RSA private key PEM (or base64 of one, Knock's format); for the
 ES256 profiles (onesignal, suprsend) an EC P-256 private key PEM (or base64
 of one, SuprSend's format); for the HS256 profiles (intercom, zendesk,
-drift, streamchat, talkjs, magicbell) the shared secret, at least 32 bytes.
-One trailing \n or \r\n of the file is removed; "-" reads stdin.
+drift, streamchat, talkjs, magicbell, nolt, uservoice, usertour, userback)
+the shared secret, at least 32 bytes (Usertour's is the whole "utv_..."
+text). One trailing \n or \r\n of the file is removed; "-" reads stdin.
 
 Profile parameters: engagespot and magicbell need --api-key, zendesk needs
 --kid, talkjs and onesignal need --app-id; suprsend takes --tenant-id
-(optional: the default tenant without it). The token is a bearer credential
-for that user until it expires: do not log it.
+(optional: the default tenant without it).
+
+Per-user fields, for the SSO profiles that sign them: nolt needs --email and
+--name and takes --image-url and --role (ADMIN or MODERATOR); uservoice needs
+--email and takes --name (its display_name); usertour takes --company-id;
+userback's --user-id is the user's email, and it takes --name and
+--image-url (its avatar_url). A field flag given to a profile that does not
+sign that field is a usage error.
+
+The token is a bearer credential for that user until it expires: do not log
+it.
 
 Exit codes: 0 printed; 2 usage error (unknown profile, missing or misplaced
 profile parameter, unreadable or unacceptable key, invalid user id).
@@ -49,7 +61,56 @@ var (
 		"tenantId": "--tenant-id",
 	}
 	paramOrder = []string{"apiKey", "kid", "appId", "tenantId"}
+
+	// fieldFlags maps the fields of usertoken.Claims to the token flags,
+	// in the order they are checked.
+	fieldFlags = []struct{ field, flag, usage string }{
+		{"Email", "email", "the user's email (nolt, uservoice)"},
+		{"Name", "name", "the user's display name (nolt, uservoice, userback)"},
+		{"ImageURL", "image-url", "the user's avatar URL (nolt, userback)"},
+		{"Role", "role", "the user's Nolt role: ADMIN or MODERATOR (nolt)"},
+		{"CompanyID", "company-id", "the user's company id (usertour)"},
+	}
 )
+
+// profilesCarrying lists the profiles that sign the Claims field.
+func profilesCarrying(field string) string {
+	var names []string
+	for _, n := range usertoken.ProfileNames() {
+		param, _ := usertoken.ProfileParam(n)
+		value := ""
+		if param == "apiKey" || param == "kid" || param == "appId" {
+			value = "x"
+		}
+		p, err := usertoken.ProfileByName(n, value)
+		if err != nil {
+			continue
+		}
+		if carried, _ := p.Fields(); slices.Contains(carried, field) {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, " and ")
+}
+
+// claimsFrom builds the Claims for p from the field flags, refusing a
+// field p does not sign and a missing one p requires.
+func claimsFrom(p usertoken.Profile, userID string, fields map[string]*string) (usertoken.Claims, string) {
+	carried, required := p.Fields()
+	c := usertoken.Claims{UserID: userID}
+	for _, f := range fieldFlags {
+		val := *fields[f.field]
+		switch {
+		case val != "" && !slices.Contains(carried, f.field):
+			return c, "--" + f.flag + " applies to " + profilesCarrying(f.field) + " only"
+		case val == "" && slices.Contains(required, f.field):
+			return c, "profile " + p.Name() + " needs --" + f.flag
+		}
+	}
+	c.Email, c.Name, c.ImageURL = *fields["Email"], *fields["Name"], *fields["ImageURL"]
+	c.Role, c.CompanyID = *fields["Role"], *fields["CompanyID"]
+	return c, ""
+}
 
 // profilesTaking lists the profiles whose parameter is param.
 func profilesTaking(param string) string {
@@ -76,6 +137,11 @@ func runToken(e *env, args []string) int {
 	fs.StringVar(values["kid"], "kid", "", "the signing key's id (zendesk)")
 	fs.StringVar(values["appId"], "app-id", "", "the vendor's app id (talkjs, onesignal)")
 	fs.StringVar(values["tenantId"], "tenant-id", "", "the tenant the token is scoped to (suprsend; optional)")
+	fields := map[string]*string{}
+	for _, f := range fieldFlags {
+		fields[f.field] = new(string)
+		fs.StringVar(fields[f.field], f.flag, "", f.usage)
+	}
 	fs.StringVar(&keyFile, "key-file", "", "the signing key or shared secret: `PATH`, or - for stdin")
 	fs.DurationVar(&ttl, "ttl", usertoken.DefaultTTL, "token lifetime, whole seconds, at most 168h")
 	if code, ok := e.parse(fs, tokenUsage, args); !ok {
@@ -114,6 +180,10 @@ func runToken(e *env, args []string) int {
 		}
 		return e.usageError(fs.Name(), err.Error())
 	}
+	claims, msg := claimsFrom(p, userID, fields)
+	if msg != "" {
+		return e.usageError(fs.Name(), msg)
+	}
 	key, msg := e.readKeyFile(keyFile, "--key-file")
 	if msg != "" {
 		return e.usageError(fs.Name(), msg)
@@ -125,9 +195,9 @@ func runToken(e *env, args []string) int {
 	if err != nil {
 		return e.usageError(fs.Name(), err.Error())
 	}
-	tok, err := issuer.Token(userID)
+	tok, err := issuer.Issue(claims)
 	if err != nil {
-		if errors.Is(err, usertoken.ErrInvalidUserID) {
+		if errors.Is(err, usertoken.ErrInvalidUserID) || errors.Is(err, usertoken.ErrInvalidClaims) {
 			return e.usageError(fs.Name(), err.Error())
 		}
 		fmt.Fprintf(e.stderr, "%s: %v\n", fs.Name(), err)

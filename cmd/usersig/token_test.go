@@ -158,3 +158,54 @@ func TestTokenUsage(t *testing.T) {
 		assert.NotContains(t, r.stdout+r.stderr, secret, tc.name)
 	}
 }
+
+// TestTokenSSOProfiles: the four SSO profiles from the command line, with
+// their per-user fields, verified by usertoken with every field.
+func TestTokenSSOProfiles(t *testing.T) {
+	secret := "utv_hs256-shared-secret-0123456789abcdef"
+	p := filepath.Join(t.TempDir(), "secret")
+	require.NoError(t, os.WriteFile(p, []byte(secret+"\n"), 0o600))
+	for _, tc := range []struct {
+		args []string
+		p    usertoken.Profile
+		want usertoken.Claims
+	}{
+		{[]string{"--profile", "nolt", "--user-id", "42", "--email", "a@example.com", "--name", "Ada", "--image-url", "https://x/a.png", "--role", "ADMIN"},
+			usertoken.Nolt(), usertoken.Claims{UserID: "42", Email: "a@example.com", Name: "Ada", ImageURL: "https://x/a.png", Role: "ADMIN"}},
+		{[]string{"--profile", "uservoice", "--user-id", "u-7", "--email", "a@example.com", "--name", "Ada"},
+			usertoken.UserVoice(), usertoken.Claims{UserID: "u-7", Email: "a@example.com", Name: "Ada"}},
+		{[]string{"--profile", "usertour", "--user-id", "12345678901234567890", "--company-id", "7"},
+			usertoken.Usertour(), usertoken.Claims{UserID: "12345678901234567890", CompanyID: "7"}},
+		{[]string{"--profile", "userback", "--user-id", "j@example.com", "--name", "J", "--image-url", "https://x/j.png"},
+			usertoken.Userback(), usertoken.Claims{UserID: "j@example.com", Email: "j@example.com", Name: "J", ImageURL: "https://x/j.png"}},
+	} {
+		r := cli(t, "", join([]string{"token", "--key-file", p}, tc.args)...)
+		require.Equal(t, exitOK, r.code, "%v: %s", tc.args, r.stderr)
+		oneLine(t, r.stdout)
+		assert.NotContains(t, r.stdout+r.stderr, secret)
+		v, err := usertoken.NewVerifier(tc.p, []byte(secret), usertoken.WithClock(func() time.Time { return testNow }))
+		require.NoError(t, err)
+		got, err := v.VerifyClaims(strings.TrimSpace(r.stdout))
+		require.NoError(t, err, "%v", tc.args)
+		got.ExpiresAt, got.IssuedAt = time.Time{}, time.Time{}
+		assert.Equal(t, tc.want, got)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nolt without email", []string{"--profile", "nolt", "--user-id", "42", "--name", "A"}, "profile nolt needs --email"},
+		{"nolt without name", []string{"--profile", "nolt", "--user-id", "42", "--email", "a@example.com"}, "profile nolt needs --name"},
+		{"nolt role owner", []string{"--profile", "nolt", "--user-id", "42", "--email", "a@example.com", "--name", "A", "--role", "OWNER"}, "ADMIN, MODERATOR"},
+		{"uservoice without email", []string{"--profile", "uservoice", "--user-id", "u"}, "profile uservoice needs --email"},
+		{"company on nolt", []string{"--profile", "nolt", "--user-id", "42", "--email", "a@example.com", "--name", "A", "--company-id", "7"}, "--company-id applies to usertour only"},
+		{"email on intercom", []string{"--profile", "intercom", "--user-id", "42", "--email", "a@example.com"}, "--email applies to nolt and uservoice only"},
+		{"role on userback", []string{"--profile", "userback", "--user-id", "a@example.com", "--role", "ADMIN"}, "--role applies to nolt only"},
+	} {
+		r := cli(t, "", join([]string{"token", "--key-file", p}, tc.args)...)
+		assert.Equal(t, exitUsage, r.code, tc.name)
+		oneLine(t, r.stderr)
+		assert.Contains(t, r.stderr, tc.want, tc.name)
+	}
+}

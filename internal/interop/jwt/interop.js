@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Interop between usertoken (Go) and the npm jsonwebtoken package that
-// Engagespot's, TalkJS's, MagicBell's, OneSignal's and SuprSend's docs use.
+// Engagespot's, TalkJS's, MagicBell's, OneSignal's, SuprSend's, Nolt's,
+// Usertour's and Userback's docs use.
 // Test tooling only; run via check.sh.
 //
 //   node interop.js sign   --root DIR --out FILE   # Node signs every case
@@ -16,7 +17,9 @@ const path = require('path');
 const jwt = require('jsonwebtoken');
 
 // subject: path of the user-id claim; fixed: [path, value] pairs the
-// profile pins; iat: the Go issuer writes iat; kid: the param is the kid.
+// profile pins; iat: the Go issuer writes iat; kid: the param is the kid;
+// fields: the claim name of each per-user field (cases' "claims", keyed by
+// the Go Claims field); key: which secret signs ("usertour": the utv_ key).
 const PROFILES = {
   // Engagespot secure mode: RS256, sub "user:<id>", apiKey, iat, exp.
   engagespot: { alg: 'RS256', subject: ['sub'], prefix: 'user:', fixed: (c) => [[['apiKey'], c.param]], iat: true },
@@ -43,12 +46,42 @@ const PROFILES = {
     alg: 'ES256', subject: ['entity_id'], prefix: '', iat: true,
     fixed: (c) => [[['entity_type'], 'subscriber']].concat(c.param ? [[['scope', 'tenant_id'], c.param]] : []),
   },
+  // Nolt SSO (nolt.io/help/single-sign-on): HS256, id, email, name, imageUrl?, noltUserRole?.
+  nolt: {
+    alg: 'HS256', subject: ['id'], prefix: '', fixed: () => [], iat: true,
+    fields: { Email: 'email', Name: 'name', ImageURL: 'imageUrl', Role: 'noltUserRole' },
+  },
+  // UserVoice SSO (developer.uservoice.com/docs/single-sign-on): HS256, guid, email, display_name?.
+  uservoice: { alg: 'HS256', subject: ['guid'], prefix: '', fixed: () => [], iat: false, fields: { Email: 'email', Name: 'display_name' } },
+  // Usertour identity verification: HS256 keyed with the whole utv_ secret, sub, companyId?.
+  usertour: { alg: 'HS256', subject: ['sub'], prefix: '', fixed: () => [], iat: false, fields: { CompanyID: 'companyId' }, key: 'usertour' },
+  // Userback portal SSO (support.userback.io 6160423): HS256, email (the user), name, avatar_url.
+  userback: { alg: 'HS256', subject: ['email'], prefix: '', fixed: () => [], iat: true, fields: { Name: 'name', ImageURL: 'avatar_url' } },
 };
 
 // The vendors' own recipes: each signs exactly as the vendor's docs or SDK
 // do, with only the clock pinned (payload iat, which jsonwebtoken uses as
 // "now" for expiresIn). Go must accept every one with the right user id.
 const RECIPES = {
+  // Nolt "Single sign-on": jwt.sign({id, email, name, imageUrl, noltUserRole}, key, {algorithm:'HS256'}).
+  nolt: (id, k, iat, _, c) =>
+    jwt.sign({ id, email: c.Email, name: c.Name, imageUrl: c.ImageURL, noltUserRole: c.Role, iat }, k.secret, { algorithm: 'HS256' }),
+  // UserVoice "Single Sign-On with JSON Web Tokens" (Ruby JWT.encode({guid:, email:, display_name:}, key, 'HS256')):
+  // no iat, no expiry.
+  uservoice: (id, k, iat, _, c) =>
+    jwt.sign({ guid: id, email: c.Email, display_name: c.Name }, k.secret, { algorithm: 'HS256', noTimestamp: true }),
+  // ... with the documented expiry text, "YYYY-MM-DD HH:MM:SS" in GMT, one hour out.
+  uservoice_expires: (id, k, iat, _, c) => {
+    const expires = new Date((iat + 3600) * 1000).toISOString().replace('T', ' ').slice(0, 19);
+    return jwt.sign({ guid: id, email: c.Email, expires }, k.secret, { algorithm: 'HS256', noTimestamp: true });
+  },
+  // ... or with exp, which UserVoice also accepts (Unix seconds).
+  uservoice_exp: (id, k, iat, _, c) => jwt.sign({ guid: id, email: c.Email, iat }, k.secret, { algorithm: 'HS256', expiresIn: 3600 }),
+  // Usertour "Identity Verification": jwt.sign({sub: userId, companyId}, secret, {algorithm:'HS256'}), the full utv_ key.
+  usertour: (id, k, iat, _, c) => jwt.sign({ sub: id, companyId: c.CompanyID, iat }, k.usertourSecret, { algorithm: 'HS256' }),
+  // Userback "Single Sign-On (SSO)": jwt.sign({email, name, avatar_url}, private_key, {algorithm:'HS256'}).
+  userback: (id, k, iat, _, c) =>
+    jwt.sign({ email: id, name: c.Name, avatar_url: c.ImageURL, iat }, k.secret, { algorithm: 'HS256' }),
   // stream-chat-go CreateToken(userID, time.Time{}): {user_id} alone.
   streamchat_go_sdk: (id, k, iat) => jwt.sign({ user_id: id }, k.secret, { algorithm: 'HS256', noTimestamp: true }),
   // jsonwebtoken's default adds iat: {user_id, iat}.
@@ -79,12 +112,16 @@ function setPath(obj, path, value) {
   o[path[path.length - 1]] = value;
 }
 
+function hmacKey(p, keys) {
+  return p.key === 'usertour' ? keys.usertourSecret : keys.secret;
+}
+
 function signingKey(p, keys) {
-  return p.alg === 'RS256' ? keys.privateKey : p.alg === 'ES256' ? keys.ecPrivateKey : keys.secret;
+  return p.alg === 'RS256' ? keys.privateKey : p.alg === 'ES256' ? keys.ecPrivateKey : hmacKey(p, keys);
 }
 
 function verifyingKey(p, keys) {
-  return p.alg === 'RS256' ? keys.publicKey : p.alg === 'ES256' ? keys.ecPublicKey : keys.secret;
+  return p.alg === 'RS256' ? keys.publicKey : p.alg === 'ES256' ? keys.ecPublicKey : hmacKey(p, keys);
 }
 
 function args() {
@@ -115,6 +152,8 @@ function load(root) {
     ecPrivateKey: fs.readFileSync(path.join(root, spec.ecPrivateKey), 'utf8'),
     ecPrivateKeyB64: fs.readFileSync(path.join(root, spec.ecPrivateKeyB64), 'utf8'),
     ecPublicKey: fs.readFileSync(path.join(root, spec.ecPublicKey), 'utf8'),
+    // Usertour's key is the whole utv_ text, as given.
+    usertourSecret: fs.readFileSync(path.join(root, spec.usertourSecret), 'utf8'),
   };
   return { spec, keys };
 }
@@ -132,6 +171,7 @@ function sign(root, out) {
     const payload = Object.assign({}, c.extra || {});
     for (const [fp, v] of p.fixed(c)) setPath(payload, fp, v);
     setPath(payload, p.subject, p.prefix + c.userId);
+    for (const [f, v] of Object.entries(c.claims || {})) payload[p.fields[f]] = v;
     if (p.iat) payload.iat = spec.iat;
     payload.exp = spec.iat + spec.ttlSeconds;
     const opts = { algorithm: p.alg, noTimestamp: !p.iat };
@@ -141,14 +181,17 @@ function sign(root, out) {
     const token = jwt.sign(sorted(payload), key, opts);
     const [h, b] = token.split('.');
     return {
-      name: c.name, profile: c.profile, param: c.param || '', userId: c.userId, extra: c.extra || {},
+      name: c.name, profile: c.profile, param: c.param || '', userId: c.userId, extra: c.extra || {}, fields: c.claims || {},
       alg: p.alg, header: decodeSegment(h), claims: decodeSegment(b), token,
     };
   });
   const recipes = spec.recipes.map((r) => {
-    const token = RECIPES[r.recipe](r.userId, keys, spec.iat, r.param || '');
+    const token = RECIPES[r.recipe](r.userId, keys, spec.iat, r.param || '', r.claims || {});
     const [h, b] = token.split('.');
-    return { name: r.recipe, profile: r.profile, param: r.param || '', userId: r.userId, header: decodeSegment(h), claims: decodeSegment(b), token };
+    return {
+      name: r.recipe, profile: r.profile, param: r.param || '', userId: r.userId, fields: r.claims || {},
+      header: decodeSegment(h), claims: decodeSegment(b), token,
+    };
   });
   write(out, {
     comment: 'Tokens signed by Node jsonwebtoken from internal/interop/jwt/cases.json with TEST-ONLY keys: cases in the shape the Go Issuer makes, recipes exactly as each vendor documents. ES256 signatures are randomized. Generated by internal/interop/jwt/check.sh --write; do not edit.',
@@ -185,6 +228,7 @@ function verify(root, inFile, out) {
       if (claims.exp !== spec.iat + spec.ttlSeconds) problems.push('exp');
       if (p.kid && dec.header.kid !== c.param) problems.push('kid');
       for (const [k, v] of Object.entries(c.extra || {})) if (claims[k] !== v) problems.push(k);
+      for (const [f, v] of Object.entries(c.claims || {})) if (claims[p.fields[f]] !== v) problems.push(p.fields[f]);
       r.ok = problems.length === 0;
       if (problems.length) r.problems = problems;
       r.header = dec.header;

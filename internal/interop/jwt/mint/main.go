@@ -21,12 +21,15 @@ type spec struct {
 	RSAPrivateKey string `json:"rsaPrivateKey"`
 	HMACSecret    string `json:"hmacSecret"`
 	ECPrivateKey  string `json:"ecPrivateKey"`
+	UsertourKey   string `json:"usertourSecret"`
 	Cases         []struct {
 		Name    string         `json:"name"`
 		Profile string         `json:"profile"`
 		Param   string         `json:"param"`
 		UserID  string         `json:"userId"`
 		Extra   map[string]any `json:"extra"`
+		// Claims are the per-user fields, by usertoken.Claims field name.
+		Claims usertoken.Claims `json:"claims"`
 	} `json:"cases"`
 }
 
@@ -70,6 +73,10 @@ func run(root, out string) error {
 	if err != nil {
 		return err
 	}
+	usertourKey, err := os.ReadFile(filepath.Join(root, s.UsertourKey))
+	if err != nil {
+		return err
+	}
 	clock := func() time.Time { return time.Unix(s.IAT, 0).UTC() }
 	res := struct {
 		Comment    string   `json:"comment"`
@@ -93,7 +100,10 @@ func run(root, out string) error {
 		case "ES256":
 			key = ecKey
 		}
-		opts := []usertoken.Option{
+		if p.Name() == "usertour" {
+			key = usertourKey // the whole utv_ text
+		}
+		opts := []usertoken.IssuerOption{
 			usertoken.WithClock(clock),
 			usertoken.WithTTL(time.Duration(s.TTLSeconds) * time.Second),
 		}
@@ -104,7 +114,9 @@ func run(root, out string) error {
 		if err != nil {
 			return fmt.Errorf("case %s: %w", c.Name, err)
 		}
-		tok, err := iss.Token(c.UserID)
+		claims := c.Claims
+		claims.UserID = c.UserID
+		tok, err := iss.Issue(claims)
 		if err != nil {
 			return fmt.Errorf("case %s: %w", c.Name, err)
 		}

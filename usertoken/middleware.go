@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/usersig/usersig/internal/refusal"
 	"github.com/usersig/usersig/sighttp"
 	"log/slog"
 	"net/http"
@@ -113,6 +112,21 @@ type mwConfig struct {
 	logger  *slog.Logger
 	onError func(w http.ResponseWriter, r *http.Request, err error)
 	lookup  func(*http.Request) (*Verifier, error)
+	observe sighttp.Observer
+}
+
+// WithObserver calls o once per decision, as sighttp.WithObserver does for
+// signatures: Outcome Accepted or Rejected, the reason word of a refusal,
+// the profile's name as Scheme, and in Secret which key verified (0 the
+// current one, i the i-th previous: while a previous key still verifies
+// tokens, a rotation cannot end). Tenant is "" (a WithVerifierLookup
+// returns no key name). It never sees a token or a claim. A nil o panics.
+// Default: none.
+func WithObserver(o sighttp.Observer) MiddlewareOption {
+	if o == nil {
+		panic("usertoken: WithObserver(nil)")
+	}
+	return func(c *mwConfig) { c.observe = o }
 }
 
 // WithVerifierLookup picks the Verifier for each request, for a service
@@ -221,11 +235,11 @@ func Middleware(v *Verifier, opts ...MiddlewareOption) func(http.Handler) http.H
 	}
 	bearer := cfg.header == "Authorization"
 	if cfg.onError == nil {
-		cfg.onError = func(w http.ResponseWriter, _ *http.Request, _ error) {
+		cfg.onError = func(w http.ResponseWriter, r *http.Request, _ error) {
 			if bearer {
 				w.Header().Set("WWW-Authenticate", "Bearer")
 			}
-			refusal.WriteUnauthorized(w)
+			sighttp.DefaultErrorHandler(w, r, nil)
 		}
 	}
 	m := &middleware{cfg: cfg, bearer: bearer, verifier: v}
@@ -268,6 +282,9 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 			slog.String("profile", v.profile.name),
 			slog.String("method", r.Method))
 	}
+	if m.cfg.observe != nil {
+		m.cfg.observe(r.Context(), sighttp.Decision{Outcome: sighttp.Accepted, Scheme: v.profile.name, Secret: res.key})
+	}
 	ctx := &ctxValue{Context: r.Context(), claims: res.claims, token: res.token}
 	next.ServeHTTP(w, r.WithContext(ctx))
 }
@@ -298,6 +315,13 @@ func (m *middleware) reject(w http.ResponseWriter, r *http.Request, v *Verifier,
 		}
 		attrs = append(attrs, slog.String("method", r.Method))
 		m.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "usertoken: request rejected", attrs...)
+	}
+	if m.cfg.observe != nil {
+		d := sighttp.Decision{Outcome: sighttp.Rejected, Reason: rejectReason(err), Secret: -1}
+		if v != nil {
+			d.Scheme = v.profile.name
+		}
+		m.cfg.observe(r.Context(), d)
 	}
 	m.cfg.onError(w, r, err)
 }
@@ -332,29 +356,29 @@ func extractToken(h http.Header, name string, bearer bool) (string, error) {
 	return val, nil
 }
 
-// rejectReason names the failure for the log, in the words of
-// internal/refusal that sighttp logs too.
+// rejectReason names the failure for the log and the Observer, in
+// sighttp's reason words, so one vocabulary covers both packages.
 func rejectReason(err error) string {
 	switch {
 	case errors.Is(err, ErrNoToken):
-		return refusal.Missing
+		return sighttp.ReasonMissing
 	case errors.Is(err, errDuplicateHeader):
-		return refusal.Duplicate
+		return sighttp.ReasonDuplicate
 	case errors.Is(err, ErrTokenTooLarge):
-		return refusal.Oversized
+		return sighttp.ReasonOversized
 	case errors.Is(err, ErrMalformed):
-		return refusal.Malformed
+		return sighttp.ReasonMalformed
 	case errors.Is(err, ErrBadSignature):
-		return refusal.Invalid
+		return sighttp.ReasonInvalid
 	case errors.Is(err, ErrExpired):
-		return refusal.Expired
+		return sighttp.ReasonExpired
 	case errors.Is(err, ErrNotYetValid):
-		return refusal.NotYetValid
+		return sighttp.ReasonNotYetValid
 	case errors.Is(err, ErrWrongClaims):
-		return refusal.WrongClaims
+		return sighttp.ReasonWrongClaims
 	case errors.Is(err, sighttp.ErrUnknownSigner): // ErrUnknownVerifier too
-		return refusal.UnknownSigner
+		return sighttp.ReasonUnknownSigner
 	default:
-		return refusal.Error
+		return sighttp.ReasonError
 	}
 }

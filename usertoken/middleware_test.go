@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/usersig/usersig/sighttp"
 )
 
 func TestMiddleware(t *testing.T) {
@@ -141,4 +143,33 @@ func TestMiddlewareOptionsPanicOnNil(t *testing.T) {
 	assert.Panics(t, func() { Middleware(v, nil) }, "nil MiddlewareOption")
 	assert.Panics(t, func() { Middleware(v, WithErrorHandler(nil)) })
 	assert.NotPanics(t, func() { Middleware(v, WithLogger(nil)) }, "WithLogger(nil) turns logging off")
+}
+
+// TestMiddlewareObserver: one Decision per request, with the key that
+// verified (tokens made by golang-jwt under the old and the new key, see
+// tokenUnder) and sighttp's reason words for refusals.
+func TestMiddlewareObserver(t *testing.T) {
+	k := loadKeys(t)
+	p := Knock()
+	oldSign, oldVerify := k.keyFor(p)
+	newSign, newVerify := k.otherKeyFor(p)
+	v, err := NewVerifier(p, newVerify, WithClock(fixedClock(t0)), WithPreviousKeys(oldVerify))
+	require.NoError(t, err)
+	var got []sighttp.Decision
+	h := Middleware(v, WithObserver(func(_ context.Context, d sighttp.Decision) { got = append(got, d) }))(
+		http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	for _, hdr := range []string{"Bearer " + tokenUnder(t, p, newSign), "Bearer " + tokenUnder(t, p, oldSign), "", "Bearer a.b.c"} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		if hdr != "" {
+			r.Header.Set("Authorization", hdr)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	assert.Equal(t, []sighttp.Decision{
+		{Outcome: sighttp.Accepted, Scheme: p.Name(), Secret: 0},
+		{Outcome: sighttp.Accepted, Scheme: p.Name(), Secret: 1},
+		{Outcome: sighttp.Rejected, Reason: sighttp.ReasonMissing, Scheme: p.Name(), Secret: -1},
+		{Outcome: sighttp.Rejected, Reason: sighttp.ReasonMalformed, Scheme: p.Name(), Secret: -1},
+	}, got)
+	assert.Panics(t, func() { WithObserver(nil) })
 }

@@ -134,3 +134,45 @@ func welchT(x [2][]float64) float64 {
 	v0, v1 := m2[0]/(n[0]-1), m2[1]/(n[1]-1)
 	return (mean[0] - mean[1]) / math.Sqrt(v0/n[0]+v1/n[1])
 }
+
+// TestWhichSecretTiming is TestVerifyTiming's check for rotation: the time
+// Verify takes for a signature made under the current secret and for one
+// made under a previous secret must not differ, or an observer could tell
+// which clients have not moved to a new secret (and time a rotation's
+// progress). The positive control tries the secrets one after the other
+// and stops at the first that matches.
+func TestWhichSecretTiming(t *testing.T) {
+	if os.Getenv(timingEnv) == "" {
+		t.Skipf("set %s=1 to run the timing test", timingEnv)
+	}
+	old := benchSecret + "-old"
+	s := newSigner(t, Engagespot(), benchSecret, WithPreviousSecrets([]byte(old)))
+	current, previous := newSigner(t, Engagespot(), benchSecret), newSigner(t, Engagespot(), old)
+	sign := func(s *Signer) []string {
+		sig, err := s.Sign(benchID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []string{sig}
+	}
+	classes := [2][]string{sign(current), sign(previous)}
+	leaky := func(text string) error {
+		if current.Verify(benchID, text) == nil {
+			return nil
+		}
+		return previous.Verify(benchID, text)
+	}
+	const samples, attempts = 200_000, 3
+	for attempt := 1; attempt <= attempts; attempt++ {
+		tControl := welchT(measure(samples, classes, leaky))
+		tVerify := welchT(measure(samples, classes, func(text string) error { return s.Verify(benchID, text) }))
+		t.Logf("attempt %d: positive control (first match wins) t = %.1f; Verify (every secret, branch-free pick) t = %.1f", attempt, tControl, tVerify)
+		if math.Abs(tControl) < 10 {
+			continue
+		}
+		if math.Abs(tVerify) < 10 {
+			return
+		}
+	}
+	t.Errorf("in %d attempts, never both detected the leaky control (|t| >= 10) and cleared Verify (|t| < 10)", attempts)
+}

@@ -1,0 +1,55 @@
+package tenants
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// listen keeps a connection that LISTENs on the trigger's channel and pokes
+// the sync loop on each notification. After every (re)connection it pokes
+// once more, so the catch-up (WHERE version > last applied) covers whatever
+// was committed while it was down: a notification is only a wake-up, never
+// the change itself, so a lost one loses nothing.
+func (s *Store) listen(ctx context.Context) {
+	defer s.wg.Done()
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := s.listenOnce(ctx)
+		if s.listened.Swap(false) {
+			backoff = 100 * time.Millisecond // it was up: retry soon
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		s.log.Warn("tenants: change feed connection lost; reconnecting (polling meanwhile)", "err", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+func (s *Store) listenOnce(ctx context.Context) error {
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	conn, err := pgx.Connect(cctx, s.dsn)
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
+		return err
+	}
+	s.listened.Store(true)
+	s.poke()
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			return err
+		}
+		s.poke()
+	}
+}

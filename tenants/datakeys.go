@@ -163,11 +163,10 @@ func (s *Store) rewrapBatch(ctx context.Context, dk *dataKey, tenants int) (int,
 			return err
 		}
 		type row struct {
-			tenant   string
-			id       int
-			dkID     string
-			sealed   []byte
-			resealed []byte
+			tenant string
+			id     int
+			dkID   string
+			sealed []byte
 		}
 		var batch []row
 		for rows.Next() {

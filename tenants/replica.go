@@ -202,7 +202,7 @@ func (s *Store) readChanges(ctx context.Context, since int64) (map[string]*entry
 	if s.postgres {
 		txo = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 	}
-	tx, err := s.db.BeginTx(ctx, txo)
+	tx, err := s.rdb.BeginTx(ctx, txo)
 	if err != nil {
 		return nil, since, err
 	}

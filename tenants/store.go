@@ -3,7 +3,6 @@ package tenants
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -51,6 +50,7 @@ type Options struct {
 // block and never query.
 type Store struct {
 	db       *sql.DB
+	rdb      *sql.DB // the replica's reads: db on PostgreSQL; on SQLite a handle whose transactions do not take the write lock
 	dsn      string
 	postgres bool
 	opts     Options
@@ -100,16 +100,22 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		if s.opts.PollInterval <= 0 {
 			s.opts.PollInterval = 200 * time.Millisecond
 		}
-		s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		s.db, err = sql.Open("sqlite", sqliteDSN(dsn, "immediate"))
+		if err == nil {
+			s.rdb, err = sql.Open("sqlite", sqliteDSN(dsn, "deferred"))
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	if s.rdb == nil {
+		s.rdb = s.db
 	}
 	if s.opts.StaleAfter <= 0 {
 		s.opts.StaleAfter = max(3*s.opts.PollInterval, time.Second)
 	}
 	if err := s.db.PingContext(ctx); err != nil {
-		s.db.Close()
+		s.closeDBs()
 		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	s.health.Store(&Health{})
@@ -123,8 +129,9 @@ func isPostgres(dsn string) bool {
 
 // sqliteDSN adds the pragmas the store relies on: a busy timeout instead of
 // immediate SQLITE_BUSY, WAL so readers do not block the writer, foreign
-// keys, and write transactions that take the write lock when they begin.
-func sqliteDSN(path string) string {
+// keys, and (txlock "immediate") write transactions that take the write
+// lock when they begin, so two writers never deadlock upgrading a read lock.
+func sqliteDSN(path, txlock string) string {
 	if !strings.HasPrefix(path, "file:") {
 		path = "file:" + path
 	}
@@ -132,7 +139,7 @@ func sqliteDSN(path string) string {
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	return path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=" + txlock
 }
 
 // Migrate creates the schema if it is missing (usersig tenants init). It
@@ -162,6 +169,13 @@ func (s *Store) Close() error {
 		s.stop()
 	}
 	s.wg.Wait()
+	return s.closeDBs()
+}
+
+func (s *Store) closeDBs() error {
+	if s.rdb != nil && s.rdb != s.db {
+		s.rdb.Close()
+	}
 	return s.db.Close()
 }
 
@@ -192,5 +206,3 @@ func schemaMissing(err error) error {
 	}
 	return err
 }
-
-var errStopped = errors.New("tenants: store closed")

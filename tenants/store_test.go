@@ -362,7 +362,7 @@ func TestUnknownKeyNeverQueries(t *testing.T) {
 	require.NoError(t, st.Start(ctx))
 	// With the database closed under it, the replica answers both ways
 	// from memory: lookups have no path to the database.
-	require.NoError(t, st.db.Close())
+	require.NoError(t, st.closeDBs())
 	assert.True(t, verifies(t, st, "a", s))
 	_, err = st.Signer(ctx, "junk")
 	assert.ErrorIs(t, err, ErrUnknownTenant)

@@ -138,26 +138,34 @@ func (s *Store) Rewrap(ctx context.Context) (int, error) {
 	s.writeDK = dk
 	s.keyMu.Unlock()
 	total := 0
-	for {
-		n, err := s.rewrapBatch(ctx, dk, 200)
-		total += n
-		if err != nil {
-			return total, err
-		}
-		if n == 0 {
-			break
+	for _, tbl := range []sealedTable{{"usersig_secrets", "secret_id", kindSecret}, {"usersig_token_keys", "key_id", kindTokenKey}} {
+		for {
+			n, err := s.rewrapBatch(ctx, dk, tbl, 200)
+			total += n
+			if err != nil {
+				return total, err
+			}
+			if n == 0 {
+				break
+			}
 		}
 	}
 	_, err = s.db.ExecContext(ctx, `DELETE FROM usersig_data_keys WHERE id <> $1
-		AND id NOT IN (SELECT DISTINCT data_key_id FROM usersig_secrets)`, dk.id)
+		AND id NOT IN (SELECT DISTINCT data_key_id FROM usersig_secrets)
+		AND id NOT IN (SELECT DISTINCT data_key_id FROM usersig_token_keys)`, dk.id)
 	return total, err
 }
 
-func (s *Store) rewrapBatch(ctx context.Context, dk *dataKey, tenants int) (int, error) {
+// A sealedTable is a table of sealed values: HMAC secrets or token keys.
+type sealedTable struct{ name, idColumn, kind string }
+
+func (s *Store) rewrapBatch(ctx context.Context, dk *dataKey, tbl sealedTable, tenants int) (int, error) {
 	n := 0
 	err := s.write(ctx, func(tx *sql.Tx, version int64) error {
-		rows, err := tx.QueryContext(ctx, `SELECT tenant_key, secret_id, data_key_id, sealed FROM usersig_secrets
-			WHERE tenant_key IN (SELECT DISTINCT tenant_key FROM usersig_secrets WHERE data_key_id <> $1 ORDER BY tenant_key LIMIT $2)
+		// The table and column names are constants of this package, never
+		// input; every value is a parameter.
+		rows, err := tx.QueryContext(ctx, `SELECT tenant_key, `+tbl.idColumn+`, data_key_id, sealed FROM `+tbl.name+`
+			WHERE tenant_key IN (SELECT DISTINCT tenant_key FROM `+tbl.name+` WHERE data_key_id <> $1 ORDER BY tenant_key LIMIT $2)
 			AND data_key_id <> $1`, dk.id, tenants)
 		if err != nil {
 			return err
@@ -185,13 +193,13 @@ func (s *Store) rewrapBatch(ctx context.Context, dk *dataKey, tenants int) (int,
 		for _, r := range batch {
 			old, err := s.dataKeyByID(ctx, tx, r.dkID)
 			if err != nil {
-				return fmt.Errorf("tenant %q secret %d: %w", r.tenant, r.id, err)
+				return fmt.Errorf("tenant %q %s %d: %w", r.tenant, tbl.idColumn, r.id, err)
 			}
-			secret, err := old.open(r.tenant, r.id, r.sealed)
+			secret, err := old.open(tbl.kind, r.tenant, r.id, r.sealed)
 			if err != nil {
-				return fmt.Errorf("tenant %q secret %d: %w", r.tenant, r.id, err)
+				return fmt.Errorf("tenant %q %s %d: %w", r.tenant, tbl.idColumn, r.id, err)
 			}
-			resealed, err := dk.seal(r.tenant, r.id, secret)
+			resealed, err := dk.seal(tbl.kind, r.tenant, r.id, secret)
 			clear(secret)
 			if err != nil {
 				return err
@@ -202,7 +210,7 @@ func (s *Store) rewrapBatch(ctx context.Context, dk *dataKey, tenants int) (int,
 				}
 				touched[r.tenant] = true
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE usersig_secrets SET sealed = $1, data_key_id = $2 WHERE tenant_key = $3 AND secret_id = $4`,
+			if _, err := tx.ExecContext(ctx, `UPDATE `+tbl.name+` SET sealed = $1, data_key_id = $2 WHERE tenant_key = $3 AND `+tbl.idColumn+` = $4`,
 				resealed, dk.id, r.tenant, r.id); err != nil {
 				return err
 			}

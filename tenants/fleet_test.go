@@ -296,7 +296,7 @@ func bulkTenants(t testing.TB, st *Store, n int) {
 				if err != nil {
 					return err
 				}
-				sealed, err := dk.seal(key, 1, secret)
+				sealed, err := dk.seal(kindSecret, key, 1, secret)
 				if err != nil {
 					return err
 				}

@@ -15,8 +15,9 @@ import (
 // secret id of each of its secrets by index, or the reason it is refused.
 type entry struct {
 	signer *usersig.Signer
-	ids    []int // ids[i]: the secret id of the Signer's secret i
-	err    error // non-nil: the tenant is refused with it
+	ids    []int       // ids[i]: the secret id of the Signer's secret i
+	err    error       // non-nil: the tenant is refused with it
+	token  *tokenState // nil: the tenant has no token keys
 }
 
 // Health is the replica's state, for a health endpoint or a metrics gauge.
@@ -58,6 +59,9 @@ func (s *Store) Signer(_ context.Context, key string) (*usersig.Signer, error) {
 	m := s.tenants.Load()
 	if m == nil {
 		return nil, ErrNotStarted
+	}
+	if len(key) > MaxKeyLen {
+		return nil, ErrUnknownTenant // no tenant has it; do not hash a hostile giant
 	}
 	e, ok := (*m)[key]
 	if !ok {
@@ -115,7 +119,11 @@ func (s *Store) Start(ctx context.Context) error {
 
 // Sync applies every change committed so far, now, instead of waiting for
 // the feed. Tests and tools use it; a service need not.
-func (s *Store) Sync(ctx context.Context) error { return s.catchUp(ctx) }
+func (s *Store) Sync(ctx context.Context) error {
+	err := s.catchUp(ctx)
+	s.poke() // the sync loop re-reads the token-key deadlines
+	return err
+}
 
 // poke asks the sync loop for a catch-up (a write by this Store, or a
 // notification).
@@ -130,10 +138,16 @@ func (s *Store) syncLoop(ctx context.Context) {
 	defer s.wg.Done()
 	t := time.NewTicker(s.opts.PollInterval)
 	defer t.Stop()
+	expiry := time.NewTimer(time.Hour)
+	defer expiry.Stop()
 	for {
+		expiry.Reset(s.untilTokenDeadline())
 		select {
 		case <-ctx.Done():
 			return
+		case <-expiry.C:
+			s.expireTokenKeys()
+			continue
 		case <-t.C:
 		case <-s.wake:
 		}
@@ -141,6 +155,54 @@ func (s *Store) syncLoop(ctx context.Context) {
 		s.catchUp(qctx)
 		cancel()
 	}
+}
+
+// untilTokenDeadline is how long until the earliest previous token key
+// stops (an hour when none is pending). HMAC secrets need no such timer:
+// a Signer stops a retiring secret by itself.
+func (s *Store) untilTokenDeadline() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := time.Hour
+	now := s.now()
+	for _, t := range s.tokenDeadlines {
+		d = min(d, t.Sub(now))
+	}
+	return max(d, 0)
+}
+
+// expireTokenKeys rebuilds the Verifier of every tenant one of whose
+// previous token keys has reached its not_after, from the keys it holds,
+// with no query.
+func (s *Store) expireTokenKeys() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.tenants.Load()
+	if old == nil {
+		return
+	}
+	now := s.now()
+	next := map[string]*entry{}
+	for key, t := range s.tokenDeadlines {
+		if t.After(now) {
+			continue
+		}
+		e := *(*old)[key]
+		e.token = s.verifierFor(key, e.token, now.UnixMilli())
+		next[key] = &e
+		if e.token.deadline.IsZero() {
+			delete(s.tokenDeadlines, key)
+		} else {
+			s.tokenDeadlines[key] = e.token.deadline
+		}
+	}
+	if len(next) == 0 {
+		return
+	}
+	m := make(map[string]*entry, len(*old))
+	maps.Copy(m, *old)
+	maps.Copy(m, next)
+	s.tenants.Store(&m)
 }
 
 // catchUp applies every tenant row whose version is above the last one
@@ -169,6 +231,13 @@ func (s *Store) catchUp(ctx context.Context) error {
 		next = make(map[string]*entry, len(*old)+len(changed))
 		maps.Copy(next, *old)
 		maps.Copy(next, changed)
+	}
+	for key, e := range changed {
+		if e.token != nil && !e.token.deadline.IsZero() {
+			s.tokenDeadlines[key] = e.token.deadline
+		} else {
+			delete(s.tokenDeadlines, key)
+		}
 	}
 	if next != nil {
 		s.tenants.Store(&next)
@@ -208,7 +277,7 @@ func (s *Store) readChanges(ctx context.Context, since int64) (map[string]*entry
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `SELECT t.tenant_key, t.scheme, t.allow_short_secrets, t.expiry_required, t.leeway_ms, t.version,
-		s.secret_id, s.data_key_id, s.sealed, s.not_after_ms
+		t.token_profile, t.token_param, s.secret_id, s.data_key_id, s.sealed, s.not_after_ms
 		FROM usersig_tenants t LEFT JOIN usersig_secrets s ON s.tenant_key = t.tenant_key
 		WHERE t.version > $1
 		ORDER BY t.version, t.tenant_key, s.secret_id DESC`, since)
@@ -216,8 +285,9 @@ func (s *Store) readChanges(ctx context.Context, since int64) (map[string]*entry
 		return nil, since, schemaMissing(err)
 	}
 	type tenantRows struct {
-		t       Tenant
-		secrets []secretRow
+		t                   Tenant
+		tokenProfile, param sql.NullString
+		secrets             []secretRow
 	}
 	var all []*tenantRows
 	version := since
@@ -226,15 +296,15 @@ func (s *Store) readChanges(ctx context.Context, since int64) (map[string]*entry
 		var leeway, v int64
 		var r secretRow
 		var id sql.NullInt64
-		var dk sql.NullString
-		if err := rows.Scan(&t.Key, &t.Scheme, &t.AllowShortSecrets, &t.ExpiryRequired, &leeway, &v, &id, &dk, &r.sealed, &r.notAfter); err != nil {
+		var dk, profile, param sql.NullString
+		if err := rows.Scan(&t.Key, &t.Scheme, &t.AllowShortSecrets, &t.ExpiryRequired, &leeway, &v, &profile, &param, &id, &dk, &r.sealed, &r.notAfter); err != nil {
 			rows.Close()
 			return nil, since, err
 		}
 		version = max(version, v)
 		t.Leeway = time.Duration(leeway) * time.Millisecond
 		if n := len(all); n == 0 || all[n-1].t.Key != t.Key {
-			all = append(all, &tenantRows{t: t})
+			all = append(all, &tenantRows{t: t, tokenProfile: profile, param: param})
 		}
 		if id.Valid {
 			r.id, r.dataKey = int(id.Int64), dk.String
@@ -246,11 +316,40 @@ func (s *Store) readChanges(ctx context.Context, since int64) (map[string]*entry
 	if err := rows.Err(); err != nil {
 		return nil, since, err
 	}
+	tokenRows, err := readTokenRows(ctx, tx, since)
+	if err != nil {
+		return nil, since, err
+	}
 	out := make(map[string]*entry, len(all))
 	for _, tr := range all {
-		out[tr.t.Key] = s.build(ctx, tx, tr.t, tr.secrets)
+		e := &entry{err: fmt.Errorf("%w: no HMAC scheme", ErrTenantUnavailable)}
+		if tr.t.Scheme != "" {
+			e = s.build(ctx, tx, tr.t, tr.secrets)
+		}
+		if tr.tokenProfile.Valid {
+			e.token = s.buildToken(ctx, tx, tr.t.Key, tr.tokenProfile.String, tr.param.String, tokenRows[tr.t.Key])
+		}
+		out[tr.t.Key] = e
 	}
 	return out, version, tx.Commit()
+}
+
+func readTokenRows(ctx context.Context, tx *sql.Tx, since int64) (map[string][]tokenRow, error) {
+	rows, err := tx.QueryContext(ctx, tokenRowsQuery, since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]tokenRow{}
+	for rows.Next() {
+		var tenant string
+		var r tokenRow
+		if err := rows.Scan(&tenant, &r.id, &r.kid, &r.dataKey, &r.sealed, &r.notAfter); err != nil {
+			return nil, err
+		}
+		out[tenant] = append(out[tenant], r)
+	}
+	return out, rows.Err()
 }
 
 // build makes a tenant's entry: the current secret (the newest with no
@@ -282,7 +381,7 @@ func (s *Store) build(ctx context.Context, tx *sql.Tx, t Tenant, secrets []secre
 		if err != nil {
 			return refuse(fmt.Sprintf("data key of secret %d does not open", r.id), err)
 		}
-		secret, err := dk.open(t.Key, r.id, r.sealed)
+		secret, err := dk.open(kindSecret, t.Key, r.id, r.sealed)
 		if err != nil {
 			return refuse(fmt.Sprintf("secret %d does not open", r.id), err)
 		}

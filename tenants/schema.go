@@ -14,7 +14,12 @@ import "strings"
 // AES-256-GCM under a data key with the tenant key and secret id as
 // associated data; the current secret has no not_after, a previous one
 // verifies until not_after (Unix milliseconds). usersig_data_keys holds the
-// data keys, each wrapped by a KEK named by kek_id.
+// data keys, each wrapped by a KEK named by kek_id. A tenant that also
+// accepts usertoken JWTs names its profile in token_profile (and its
+// parameter, such as a Zendesk key id, in token_param) and has its
+// verification keys in usersig_token_keys, sealed and rotated like secrets,
+// each with the JWS kid that selects it, if any. A tenant with only token
+// keys has the empty scheme.
 //
 // On PostgreSQL a BEFORE trigger gives each written tenant row the next
 // version while holding a transaction-scoped advisory lock, so versions
@@ -35,6 +40,8 @@ var postgresSchema = []string{
 	allow_short_secrets BOOLEAN NOT NULL DEFAULT FALSE,
 	expiry_required     BOOLEAN NOT NULL DEFAULT FALSE,
 	leeway_ms           BIGINT NOT NULL DEFAULT 0,
+	token_profile       TEXT,
+	token_param         TEXT,
 	created_ms          BIGINT NOT NULL,
 	version             BIGINT NOT NULL DEFAULT 0
 )`,
@@ -47,6 +54,16 @@ var postgresSchema = []string{
 	created_ms   BIGINT NOT NULL,
 	not_after_ms BIGINT,
 	PRIMARY KEY (tenant_key, secret_id)
+)`,
+	`CREATE TABLE IF NOT EXISTS usersig_token_keys (
+	tenant_key   TEXT NOT NULL REFERENCES usersig_tenants (tenant_key) ON DELETE CASCADE,
+	key_id       INTEGER NOT NULL,
+	kid          TEXT,
+	data_key_id  TEXT NOT NULL REFERENCES usersig_data_keys (id),
+	sealed       BYTEA NOT NULL,
+	created_ms   BIGINT NOT NULL,
+	not_after_ms BIGINT,
+	PRIMARY KEY (tenant_key, key_id)
 )`,
 	`CREATE OR REPLACE FUNCTION usersig_tenants_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -32,31 +32,39 @@ func newDataKey(id string, key []byte) (*dataKey, error) {
 	return &dataKey{id: id, aead: aead}, nil
 }
 
-// secretAD is the associated data of a sealed secret: a label, the tenant
+// What a sealed value is, part of its associated data, so a sealed HMAC
+// secret cannot be passed off as a token key or the reverse.
+const (
+	kindSecret   = "usersig tenant secret v1"
+	kindTokenKey = "usersig tenant token key v1"
+)
+
+// secretAD is the associated data of a sealed value: its kind, the tenant
 // key and the secret id, so a sealed value copied to another tenant or
 // another secret id does not open.
-func secretAD(tenant string, secretID int) []byte {
-	ad := make([]byte, 0, 32+len(tenant))
-	ad = append(ad, "usersig tenant secret v1\x00"...)
+func secretAD(kind, tenant string, secretID int) []byte {
+	ad := make([]byte, 0, 48+len(tenant))
+	ad = append(ad, kind...)
+	ad = append(ad, 0)
 	ad = binary.BigEndian.AppendUint32(ad, uint32(len(tenant)))
 	ad = append(ad, tenant...)
 	return binary.BigEndian.AppendUint64(ad, uint64(secretID))
 }
 
-func (k *dataKey) seal(tenant string, secretID int, secret []byte) ([]byte, error) {
+func (k *dataKey) seal(kind, tenant string, secretID int, secret []byte) ([]byte, error) {
 	nonce := make([]byte, k.aead.NonceSize(), k.aead.NonceSize()+len(secret)+k.aead.Overhead())
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
 	}
-	return k.aead.Seal(nonce, nonce, secret, secretAD(tenant, secretID)), nil
+	return k.aead.Seal(nonce, nonce, secret, secretAD(kind, tenant, secretID)), nil
 }
 
-func (k *dataKey) open(tenant string, secretID int, sealed []byte) ([]byte, error) {
+func (k *dataKey) open(kind, tenant string, secretID int, sealed []byte) ([]byte, error) {
 	n := k.aead.NonceSize()
 	if len(sealed) < n+k.aead.Overhead() {
 		return nil, ErrSealed
 	}
-	out, err := k.aead.Open(nil, sealed[:n], sealed[n:], secretAD(tenant, secretID))
+	out, err := k.aead.Open(nil, sealed[:n], sealed[n:], secretAD(kind, tenant, secretID))
 	if err != nil {
 		return nil, ErrSealed
 	}

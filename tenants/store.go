@@ -70,6 +70,9 @@ type Store struct {
 	started  atomic.Bool
 	listened atomic.Bool
 	mu       sync.Mutex // serializes catch-ups (Start, the sync loop, Sync)
+	// tokenDeadlines: the next not_after of a previous token key, by
+	// tenant; mu.
+	tokenDeadlines map[string]time.Time
 }
 
 // Open connects to the database dsn names and checks that it answers: a
@@ -79,7 +82,7 @@ type Store struct {
 // does not create the schema (Migrate does) and does not load tenants
 // (Start does).
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	s := &Store{dsn: dsn, opts: opts, now: opts.Clock, log: opts.Logger, wake: make(chan struct{}, 1), dataKeys: map[string]*dataKey{}}
+	s := &Store{dsn: dsn, opts: opts, now: opts.Clock, log: opts.Logger, wake: make(chan struct{}, 1), dataKeys: map[string]*dataKey{}, tokenDeadlines: map[string]time.Time{}}
 	if s.now == nil {
 		s.now = time.Now
 	}

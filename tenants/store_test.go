@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/usersig/usersig"
 	"github.com/usersig/usersig/sighttp"
+	"github.com/usersig/usersig/usertoken"
 )
 
 // testClock is a settable clock shared by a test's stores.
@@ -309,13 +310,15 @@ func TestRewrapWithoutDowntime(t *testing.T) {
 			require.NoError(t, err)
 			secrets[k] = s
 		}
+		hsKey := bytes.Repeat([]byte("z"), 32)
+		require.NoError(t, w.AddTokenTenant(ctx, "jwt", TokenKey{Profile: "intercom", Key: hsKey}))
 		// A replica deployed with both KEKs serves throughout.
 		both := b.open(t, Options{KEK: oldK, OldKEKs: []KEK{newK}})
 		require.NoError(t, both.Start(ctx))
 		rw := b.open(t, Options{KEK: newK, OldKEKs: []KEK{oldK}})
 		n, err := rw.Rewrap(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, 3, n)
+		assert.Equal(t, 4, n)
 		require.NoError(t, both.Sync(ctx))
 		onlyNew := b.open(t, Options{KEK: newK})
 		require.NoError(t, onlyNew.Start(ctx))
@@ -323,6 +326,8 @@ func TestRewrapWithoutDowntime(t *testing.T) {
 			assert.True(t, verifies(t, both, k, s))
 			assert.True(t, verifies(t, onlyNew, k, s))
 		}
+		tok := token(t, usertoken.Intercom(), hsKey, "u", time.Now)
+		assert.True(t, tokenVerifies(onlyNew, "jwt", tok))
 		var keys int
 		require.NoError(t, rw.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM usersig_data_keys`).Scan(&keys))
 		assert.Equal(t, 1, keys, "the old data key is gone")

@@ -123,7 +123,7 @@ func (s *Store) insert(ctx context.Context, t Tenant, sc usersig.Scheme, secret 
 	if err != nil {
 		return err
 	}
-	sealed, err := dk.seal(t.Key, 1, secret)
+	sealed, err := dk.seal(kindSecret, t.Key, 1, secret)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (s *Store) Rotate(ctx context.Context, key string, overlap time.Duration) (
 			now.Add(overlap).UnixMilli(), key); err != nil {
 			return err
 		}
-		sealed, err := dk.seal(key, id, secret)
+		sealed, err := dk.seal(kindSecret, key, id, secret)
 		if err != nil {
 			return err
 		}
@@ -295,13 +295,21 @@ type TenantInfo struct {
 	Tenant
 	Version int64
 	Secrets []SecretInfo // newest first
+	// TokenProfile is the usertoken profile of a JWT tenant, "" for none;
+	// TokenKeys its keys, newest first (ids of RotateTokenKey).
+	TokenProfile string
+	TokenKeys    []SecretInfo
 }
 
 // List returns every tenant with its secrets' ids and deadlines, ordered by
 // key. It never opens a secret, so it needs no KEK.
 func (s *Store) List(ctx context.Context) ([]TenantInfo, error) {
+	tokenKeys, err := s.listTokenKeys(ctx)
+	if err != nil {
+		return nil, schemaMissing(err)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT t.tenant_key, t.scheme, t.allow_short_secrets, t.expiry_required, t.leeway_ms, t.version,
-		s.secret_id, s.created_ms, s.not_after_ms
+		COALESCE(t.token_profile, ''), s.secret_id, s.created_ms, s.not_after_ms
 		FROM usersig_tenants t LEFT JOIN usersig_secrets s ON s.tenant_key = t.tenant_key
 		ORDER BY t.tenant_key, s.secret_id DESC`)
 	if err != nil {
@@ -313,11 +321,12 @@ func (s *Store) List(ctx context.Context) ([]TenantInfo, error) {
 		var t TenantInfo
 		var leeway int64
 		var id, created, notAfter sql.NullInt64
-		if err := rows.Scan(&t.Key, &t.Scheme, &t.AllowShortSecrets, &t.ExpiryRequired, &leeway, &t.Version, &id, &created, &notAfter); err != nil {
+		if err := rows.Scan(&t.Key, &t.Scheme, &t.AllowShortSecrets, &t.ExpiryRequired, &leeway, &t.Version, &t.TokenProfile, &id, &created, &notAfter); err != nil {
 			return nil, err
 		}
 		t.Leeway = time.Duration(leeway) * time.Millisecond
 		if n := len(out); n == 0 || out[n-1].Key != t.Key {
+			t.TokenKeys = tokenKeys[t.Key]
 			out = append(out, t)
 		}
 		if id.Valid {

@@ -265,16 +265,27 @@ func TestFleetSnapshot100k(t *testing.T) {
 			var m0, m1 runtime.MemStats
 			runtime.ReadMemStats(&m0)
 			st := bk.open(t, Options{KEK: testKEK(t, 1), PollInterval: time.Hour})
+			cpu0 := processCPU()
 			start := time.Now()
 			require.NoError(t, st.Start(ctx))
-			took := time.Since(start)
+			took, cpu := time.Since(start), processCPU()-cpu0
 			runtime.GC()
 			runtime.ReadMemStats(&m1)
 			perTenant := float64(m1.HeapAlloc-m0.HeapAlloc) / 100_000
-			t.Logf("fleet snapshot (%s): 100000 tenants loaded in %v, %.0f bytes of heap per tenant", bk.name, took.Round(time.Millisecond), perTenant)
+			t.Logf("fleet snapshot (%s): 100000 tenants loaded in %v (%v of this process's CPU), %.0f bytes of heap per tenant",
+				bk.name, took.Round(time.Millisecond), cpu.Round(time.Millisecond), perTenant)
 			assert.Equal(t, 100_000, st.Health().Tenants)
-			assert.LessOrEqual(t, took, 5*time.Second)
+			// The CPU the load cost, not the wall clock, which a shared
+			// machine stretches at will.
+			assert.LessOrEqual(t, cpu, 5*time.Second)
 			assert.LessOrEqual(t, perTenant, 1024.0)
+
+			// One change among 100k: the copy-on-write map is copied whole.
+			_, err := w.Rotate(ctx, "bulk-000042", 0)
+			require.NoError(t, err)
+			start = time.Now()
+			require.NoError(t, st.Sync(ctx))
+			t.Logf("fleet snapshot (%s): one rotation applied to the 100000-tenant replica in %v", bk.name, time.Since(start).Round(10*time.Microsecond))
 			runtime.KeepAlive(st)
 		})
 	}

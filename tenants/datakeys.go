@@ -19,7 +19,15 @@ func (s *Store) writeKey(ctx context.Context) (*dataKey, error) {
 	dk := s.writeDK
 	s.keyMu.Unlock()
 	if dk != nil {
-		return dk, nil
+		// A Rewrap elsewhere may have deleted it; writes are rare, so ask.
+		var one int
+		err := s.db.QueryRowContext(ctx, `SELECT 1 FROM usersig_data_keys WHERE id = $1`, dk.id).Scan(&one)
+		if err == nil {
+			return dk, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, schemaMissing(err)
+		}
 	}
 	var id string
 	var wrapped []byte

@@ -40,12 +40,16 @@ type Health struct {
 	Stale bool
 	// Err is the last sync's error, nil once a sync succeeds.
 	Err error
+	// VerifiedCurrent and VerifiedPrevious count the credentials
+	// Authenticate accepted under a current and a previous secret.
+	VerifiedCurrent, VerifiedPrevious uint64
 }
 
 // Health returns the replica's state. It does not query the database.
 func (s *Store) Health() Health {
 	h := *s.health.Load()
 	h.Listening = s.listened.Load()
+	h.VerifiedCurrent, h.VerifiedPrevious = s.verifiedCurrent.Load(), s.verifiedPrevious.Load()
 	h.Stale = !h.Started || s.now().Sub(h.LastSync) > s.opts.StaleAfter
 	return h
 }
@@ -89,6 +93,46 @@ func (s *Store) SecretID(key string, index int) (id int, ok bool) {
 		return 0, false
 	}
 	return e.ids[index], true
+}
+
+// Verified says which of a tenant's secrets verified a credential: its id
+// in the store and whether it is the current one. A previous secret still
+// verifying means a rotation cannot end yet.
+type Verified struct {
+	SecretID int
+	Current  bool
+}
+
+// Authenticate looks up tenant key's Signer and authenticates cr with it
+// (usersig.Signer.AuthenticateSecret), reporting which secret verified and
+// counting it in Health (VerifiedCurrent, VerifiedPrevious): the one call
+// for a transport other than sighttp. Errors are Signer's and
+// AuthenticateSecret's.
+func (s *Store) Authenticate(_ context.Context, key string, cr usersig.Credential) (usersig.Identity, Verified, error) {
+	m := s.tenants.Load()
+	if m == nil {
+		return usersig.Identity{}, Verified{}, ErrNotStarted
+	}
+	if len(key) > MaxKeyLen {
+		return usersig.Identity{}, Verified{}, ErrUnknownTenant
+	}
+	e, ok := (*m)[key]
+	if !ok {
+		return usersig.Identity{}, Verified{}, ErrUnknownTenant
+	}
+	if e.err != nil {
+		return usersig.Identity{}, Verified{}, e.err
+	}
+	id, i, err := e.signer.AuthenticateSecret(cr)
+	if err != nil {
+		return usersig.Identity{}, Verified{}, err
+	}
+	if i == 0 {
+		s.verifiedCurrent.Add(1)
+	} else {
+		s.verifiedPrevious.Add(1)
+	}
+	return id, Verified{SecretID: e.ids[i], Current: i == 0}, nil
 }
 
 // Start loads every tenant with one snapshot query and starts following the

@@ -69,7 +69,9 @@ type Store struct {
 	wg       sync.WaitGroup
 	started  atomic.Bool
 	listened atomic.Bool
-	mu       sync.Mutex // serializes catch-ups (Start, the sync loop, Sync)
+
+	verifiedCurrent, verifiedPrevious atomic.Uint64
+	mu                                sync.Mutex // serializes catch-ups (Start, the sync loop, Sync)
 	// tokenDeadlines: the next not_after of a previous token key, by
 	// tenant; mu.
 	tokenDeadlines map[string]time.Time

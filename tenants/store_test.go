@@ -183,6 +183,21 @@ func TestRotateAndRevoke(t *testing.T) {
 		secretID, _ = st.SecretID("acme", idx)
 		assert.Equal(t, 2, secretID)
 
+		// The same through Authenticate, counted.
+		_, v, err := st.Authenticate(ctx, "acme", usersig.Credential{UserID: "bob", Signature: sign(t, "engagespot", s1, id)})
+		require.NoError(t, err)
+		assert.Equal(t, Verified{SecretID: 1, Current: false}, v)
+		_, v, err = st.Authenticate(ctx, "acme", usersig.Credential{UserID: "bob", Signature: sign(t, "engagespot", s2, id)})
+		require.NoError(t, err)
+		assert.Equal(t, Verified{SecretID: 2, Current: true}, v)
+		_, _, err = st.Authenticate(ctx, "nobody", usersig.Credential{UserID: "bob", Signature: sign(t, "engagespot", s2, id)})
+		assert.ErrorIs(t, err, ErrUnknownTenant)
+		_, _, err = st.Authenticate(ctx, "acme", usersig.Credential{UserID: "eve", Signature: sign(t, "engagespot", s2, id)})
+		assert.ErrorIs(t, err, usersig.ErrInvalidSignature)
+		h := st.Health()
+		assert.Equal(t, uint64(1), h.VerifiedCurrent)
+		assert.Equal(t, uint64(1), h.VerifiedPrevious)
+
 		// The overlap ends by itself, with no write and no sync.
 		clock.Advance(time.Hour)
 		assert.False(t, verifies(t, st, "acme", s1))

@@ -191,6 +191,9 @@ func (s *Store) TokenVerifier(_ context.Context, key string) (*usertoken.Verifie
 	if m == nil {
 		return nil, ErrNotStarted
 	}
+	if len(key) > MaxKeyLen {
+		return nil, ErrUnknownTenant
+	}
 	e, ok := (*m)[key]
 	if !ok {
 		return nil, ErrUnknownTenant

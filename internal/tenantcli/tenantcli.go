@@ -229,17 +229,26 @@ func list(ctx context.Context, st *tenants.Store, asJSON bool, e Env) error {
 			Leeway            string       `json:"leeway"`
 			Version           int64        `json:"version"`
 			Secrets           []secretJSON `json:"secrets"`
+			TokenProfile      string       `json:"token_profile,omitempty"`
+			TokenKeys         []secretJSON `json:"token_keys,omitempty"`
 		}
-		out := []tenantJSON{}
-		for _, t := range ts {
-			tj := tenantJSON{t.Key, t.Scheme, t.AllowShortSecrets, t.ExpiryRequired, t.Leeway.String(), t.Version, []secretJSON{}}
-			for _, s := range t.Secrets {
+		toJSON := func(ss []tenants.SecretInfo) []secretJSON {
+			out := []secretJSON{}
+			for _, s := range ss {
 				sj := secretJSON{ID: s.ID, Created: s.Created.UTC(), Live: s.NotAfter.IsZero() || s.NotAfter.After(now)}
 				if !s.NotAfter.IsZero() {
 					na := s.NotAfter.UTC()
 					sj.NotAfter = &na
 				}
-				tj.Secrets = append(tj.Secrets, sj)
+				out = append(out, sj)
+			}
+			return out
+		}
+		out := []tenantJSON{}
+		for _, t := range ts {
+			tj := tenantJSON{t.Key, t.Scheme, t.AllowShortSecrets, t.ExpiryRequired, t.Leeway.String(), t.Version, toJSON(t.Secrets), t.TokenProfile, nil}
+			if t.TokenProfile != "" {
+				tj.TokenKeys = toJSON(t.TokenKeys)
 			}
 			out = append(out, tj)
 		}
@@ -248,18 +257,28 @@ func list(ctx context.Context, st *tenants.Store, asJSON bool, e Env) error {
 		return enc.Encode(out)
 	}
 	w := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "KEY\tSCHEME\tSECRETS (id: state)\tOPTIONS")
-	for _, t := range ts {
-		var secrets []string
-		for _, s := range t.Secrets {
+	fmt.Fprintln(w, "KEY\tSCHEME\tSECRETS (id: state)\tOPTIONS\tTOKEN KEYS (profile, id: state)")
+	states := func(ss []tenants.SecretInfo) string {
+		var out []string
+		for _, s := range ss {
 			switch {
 			case s.NotAfter.IsZero():
-				secrets = append(secrets, fmt.Sprintf("%d: current", s.ID))
+				out = append(out, fmt.Sprintf("%d: current", s.ID))
 			case s.NotAfter.After(now):
-				secrets = append(secrets, fmt.Sprintf("%d: until %s", s.ID, s.NotAfter.UTC().Format(time.RFC3339)))
+				out = append(out, fmt.Sprintf("%d: until %s", s.ID, s.NotAfter.UTC().Format(time.RFC3339)))
 			default:
-				secrets = append(secrets, fmt.Sprintf("%d: stopped", s.ID))
+				out = append(out, fmt.Sprintf("%d: stopped", s.ID))
 			}
+		}
+		return strings.Join(out, ", ")
+	}
+	for _, t := range ts {
+		scheme, tokens := t.Scheme, ""
+		if scheme == "" {
+			scheme = "-"
+		}
+		if t.TokenProfile != "" {
+			tokens = t.TokenProfile + ", " + states(t.TokenKeys)
 		}
 		var o []string
 		if t.AllowShortSecrets {
@@ -271,7 +290,7 @@ func list(ctx context.Context, st *tenants.Store, asJSON bool, e Env) error {
 		if t.Leeway > 0 {
 			o = append(o, "leeway="+t.Leeway.String())
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", t.Key, t.Scheme, strings.Join(secrets, ", "), strings.Join(o, " "))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.Key, scheme, states(t.Secrets), strings.Join(o, " "), tokens)
 	}
 	return w.Flush()
 }

@@ -61,3 +61,6 @@ var (
 	// or a row that was tampered with or copied to another tenant.
 	ErrSealed = errors.New("tenants: sealed secret does not open")
 )
+
+// errStartedTwice: Start was called on a started Store (a programming error).
+var errStartedTwice = errors.New("tenants: Start called twice")

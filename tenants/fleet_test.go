@@ -96,8 +96,9 @@ func addTenants(t testing.TB, st *Store, n int) map[string][]byte {
 }
 
 // TestFleetPropagation: three Stores with their own connections on one
-// PostgreSQL; 200 changes (new tenant, rotation with no overlap, revocation
-// of a previous secret), each timed from the write call until all three
+// PostgreSQL; 200 changes (a new tenant, whose secret must verify; a
+// rotation, whose new secret must verify; the revocation of the secret that
+// rotation retired, which must stop verifying), each timed from the write call until all three
 // answer the new way. Halfway, every LISTEN connection is killed with
 // pg_terminate_backend; at the end every replica must hold exactly the
 // database's state.
@@ -141,7 +142,7 @@ func TestFleetPropagation(t *testing.T) {
 			s, err := w.Add(ctx, Tenant{Key: key, Scheme: "engagespot"})
 			require.NoError(t, err)
 			done = func(st *Store) bool { return verifies(t, st, key, s) }
-		case 1: // a rotation with no overlap
+		case 1: // a rotation
 			key := fmt.Sprintf("tenant-%05d", i)
 			old := secrets[key]
 			s, err := w.Rotate(ctx, key, time.Hour)

@@ -3,7 +3,6 @@ package tenants
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"maps"
 	"time"
@@ -144,7 +143,7 @@ func (s *Store) Start(ctx context.Context) error {
 		return ErrNoKEK
 	}
 	if !s.started.CompareAndSwap(false, true) {
-		return errors.New("tenants: Start called twice")
+		return errStartedTwice
 	}
 	if err := s.catchUp(ctx); err != nil {
 		s.started.Store(false)

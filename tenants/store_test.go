@@ -394,6 +394,12 @@ func TestUnknownKeyNeverQueries(t *testing.T) {
 func TestOpenUnreachable(t *testing.T) {
 	_, err := Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", Options{})
 	assert.ErrorIs(t, err, ErrUnreachable)
+	// A DSN's password never shows in the error (pgx redacts it).
+	for _, dsn := range []string{"postgres://u:supersecret@127.0.0.1:1/x?sslmode=bogus", "host=127.0.0.1 port=1 password=supersecret sslmode=bogus"} {
+		_, err = Open(context.Background(), dsn, Options{})
+		assert.ErrorIs(t, err, ErrUnreachable)
+		assert.NotContains(t, err.Error(), "supersecret")
+	}
 	_, err = Open(context.Background(), filepath.Join(t.TempDir(), "no", "such", "dir", "t.db"), Options{})
 	assert.ErrorIs(t, err, ErrUnreachable)
 	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "empty.db"), Options{KEK: testKEK(t, 1), Logger: quietLogger()})

@@ -3,6 +3,7 @@ package tenants
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"time"
@@ -255,6 +256,9 @@ func (s *Store) catchUp(ctx context.Context) error {
 	defer s.mu.Unlock()
 	changed, version, err := s.readChanges(ctx, s.version)
 	h := *s.health.Load()
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return err // stopped (Close) or the caller gave up: not an outage (a timeout is)
+	}
 	if err != nil {
 		if h.Err == nil {
 			s.log.Warn("tenants: database unreachable; serving the last state", "last_sync", h.LastSync, "tenants", h.Tenants, "err", err)

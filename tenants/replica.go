@@ -20,6 +20,20 @@ type entry struct {
 	token  *tokenState // nil: the tenant has no token keys
 }
 
+// A slot is a tenant in the replica's map: the Signer itself when it can
+// verify, so a lookup that succeeds reads no other memory, else its entry.
+type slot struct {
+	signer *usersig.Signer
+	e      *entry
+}
+
+func slotOf(e *entry) slot {
+	if e.err != nil {
+		return slot{e: e}
+	}
+	return slot{signer: e.signer, e: e}
+}
+
 // Health is the replica's state, for a health endpoint or a metrics gauge.
 type Health struct {
 	// Started: Start has loaded a snapshot.
@@ -67,14 +81,14 @@ func (s *Store) Signer(_ context.Context, key string) (*usersig.Signer, error) {
 	if len(key) > MaxKeyLen {
 		return nil, ErrUnknownTenant // no tenant has it; do not hash a hostile giant
 	}
-	e, ok := (*m)[key]
+	sl, ok := (*m)[key]
 	if !ok {
 		return nil, ErrUnknownTenant
 	}
-	if e.err != nil {
-		return nil, e.err
+	if sl.signer == nil {
+		return nil, sl.e.err
 	}
-	return e.signer, nil
+	return sl.signer, nil
 }
 
 // SecretID maps the index usersig.Signer.AuthenticateSecret (or
@@ -88,7 +102,7 @@ func (s *Store) SecretID(key string, index int) (id int, ok bool) {
 	if m == nil {
 		return 0, false
 	}
-	e := (*m)[key]
+	e := (*m)[key].e
 	if e == nil || index < 0 || index >= len(e.ids) {
 		return 0, false
 	}
@@ -116,10 +130,11 @@ func (s *Store) Authenticate(_ context.Context, key string, cr usersig.Credentia
 	if len(key) > MaxKeyLen {
 		return usersig.Identity{}, Verified{}, ErrUnknownTenant
 	}
-	e, ok := (*m)[key]
+	sl, ok := (*m)[key]
 	if !ok {
 		return usersig.Identity{}, Verified{}, ErrUnknownTenant
 	}
+	e := sl.e
 	if e.err != nil {
 		return usersig.Identity{}, Verified{}, e.err
 	}
@@ -231,7 +246,7 @@ func (s *Store) expireTokenKeys() {
 		if t.After(now) {
 			continue
 		}
-		e := *(*old)[key]
+		e := *(*old)[key].e
 		e.token = s.verifierFor(key, e.token, now.UnixMilli())
 		next[key] = &e
 		if e.token.deadline.IsZero() {
@@ -243,9 +258,10 @@ func (s *Store) expireTokenKeys() {
 	if len(next) == 0 {
 		return
 	}
-	m := make(map[string]*entry, len(*old))
-	maps.Copy(m, *old)
-	maps.Copy(m, next)
+	m := maps.Clone(*old)
+	for key, e := range next {
+		m[key] = slotOf(e)
+	}
 	s.tenants.Store(&m)
 }
 
@@ -271,13 +287,17 @@ func (s *Store) catchUp(ctx context.Context) error {
 		s.log.Info("tenants: database reachable again", "tenants", h.Tenants)
 	}
 	old := s.tenants.Load()
-	var next map[string]*entry
+	var next map[string]slot
 	if old == nil {
-		next = changed
+		next = make(map[string]slot, len(changed))
 	} else if len(changed) > 0 {
-		next = make(map[string]*entry, len(*old)+len(changed))
+		next = make(map[string]slot, len(*old)+len(changed))
 		maps.Copy(next, *old)
-		maps.Copy(next, changed)
+	}
+	if next != nil {
+		for key, e := range changed {
+			next[key] = slotOf(e)
+		}
 	}
 	for key, e := range changed {
 		if e.token != nil && !e.token.deadline.IsZero() {
@@ -289,8 +309,8 @@ func (s *Store) catchUp(ctx context.Context) error {
 	if next != nil {
 		s.tenants.Store(&next)
 		h.Tenants, h.Refused = len(next), 0
-		for _, e := range next {
-			if e.err != nil {
+		for _, sl := range next {
+			if sl.signer == nil {
 				h.Refused++
 			}
 		}

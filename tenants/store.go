@@ -58,7 +58,7 @@ type Store struct {
 	log      *slog.Logger
 
 	// replica state
-	tenants  atomic.Pointer[map[string]*entry]
+	tenants  atomic.Pointer[map[string]slot]
 	health   atomic.Pointer[Health]
 	keyMu    sync.Mutex
 	dataKeys map[string]*dataKey // opened data keys by id; keyMu

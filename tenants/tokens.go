@@ -194,10 +194,11 @@ func (s *Store) TokenVerifier(_ context.Context, key string) (*usertoken.Verifie
 	if len(key) > MaxKeyLen {
 		return nil, ErrUnknownTenant
 	}
-	e, ok := (*m)[key]
+	sl, ok := (*m)[key]
 	if !ok {
 		return nil, ErrUnknownTenant
 	}
+	e := sl.e
 	if e.token == nil {
 		return nil, fmt.Errorf("%w: no token keys", ErrTenantUnavailable)
 	}

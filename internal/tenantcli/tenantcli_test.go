@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,4 +97,38 @@ func TestConsoleErrors(t *testing.T) {
 	assert.Contains(t, dup.stderr, "already exists")
 	assert.Equal(t, 1, run(t, "rotate", "--db", db, "nobody").code)
 	assert.Equal(t, 1, run(t, "list", "--db", "postgres://u@127.0.0.1:1/x?connect_timeout=1").code)
+}
+
+// KEK rotation from the console: rewrap under a new KEK file, the old one
+// given with --old-kek-file; afterwards the new KEK alone serves.
+func TestConsoleKEKRotation(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	require.Equal(t, 0, run(t, "init", "--db", db).code)
+	add := run(t, "add", "--db", db, "acme", "--scheme", "crisp")
+	require.Equal(t, 0, add.code, add.stderr)
+	oldFile, newFile := filepath.Join(dir, "old.kek"), filepath.Join(dir, "new.kek")
+	require.NoError(t, os.WriteFile(oldFile, []byte(kekText+"\n"), 0o600))
+	require.NoError(t, os.WriteFile(newFile, []byte(strings.Repeat("ab", 32)), 0o600))
+
+	bad := run(t, "rewrap", "--db", db, "--kek-file", newFile)
+	assert.Equal(t, 1, bad.code, "without the old KEK the rows do not open")
+	rw := run(t, "rewrap", "--db", db, "--kek-file", newFile, "--old-kek-file", oldFile)
+	require.Equal(t, 0, rw.code, rw.stderr)
+	assert.Contains(t, rw.stderr, "1 secrets re-sealed")
+
+	kek, err := tenants.LocalKEKFromFile(newFile)
+	require.NoError(t, err)
+	st, err := tenants.Open(context.Background(), db, tenants.Options{KEK: kek})
+	require.NoError(t, err)
+	defer st.Close()
+	require.NoError(t, st.Start(context.Background()))
+	_, err = st.Signer(context.Background(), "acme")
+	assert.NoError(t, err)
+
+	short := filepath.Join(dir, "short.kek")
+	require.NoError(t, os.WriteFile(short, []byte("c2hvcnQ="), 0o600))
+	r := run(t, "rotate", "--db", db, "--kek-file", short, "acme")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "32 bytes")
 }

@@ -40,7 +40,7 @@ type LocalKEK struct {
 
 // localKEKLabel is the associated data of a data key wrapped by a LocalKEK,
 // so a wrapped data key cannot be passed off as any other GCM message.
-var localKEKLabel = []byte("usersig tenants data key v1")
+const localKEKLabel = "usersig tenants data key v1"
 
 // NewLocalKEK returns a LocalKEK for key, which must be exactly 32 bytes
 // (ErrKEKSize otherwise). The key is copied into the cipher and not kept.
@@ -120,7 +120,7 @@ func (k *LocalKEK) Wrap(_ context.Context, dataKey []byte) ([]byte, error) {
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
 	}
-	return k.aead.Seal(nonce, nonce, dataKey, localKEKLabel), nil
+	return k.aead.Seal(nonce, nonce, dataKey, []byte(localKEKLabel)), nil
 }
 
 // Unwrap implements KEK.
@@ -129,7 +129,7 @@ func (k *LocalKEK) Unwrap(_ context.Context, wrapped []byte) ([]byte, error) {
 	if len(wrapped) < n+k.aead.Overhead() {
 		return nil, ErrSealed
 	}
-	out, err := k.aead.Open(nil, wrapped[:n], wrapped[n:], localKEKLabel)
+	out, err := k.aead.Open(nil, wrapped[:n], wrapped[n:], []byte(localKEKLabel))
 	if err != nil {
 		return nil, ErrSealed
 	}

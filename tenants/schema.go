@@ -2,7 +2,7 @@ package tenants
 
 import "strings"
 
-// The schema, one statement per entry, for PostgreSQL. SQLite's is derived
+// postgresSchema is the schema, one statement per entry, for PostgreSQL. SQLite's is derived
 // from it (sqliteSchema): the same tables and columns, BLOB for BYTEA, and
 // a one-row counter table for the sequence, since SQLite has neither
 // sequences nor NOTIFY.
@@ -25,63 +25,65 @@ import "strings"
 // version while holding a transaction-scoped advisory lock, so versions
 // commit in order and a replica that has seen version v has seen every
 // version below it; an AFTER trigger raises NOTIFY usersig_tenants.
-var postgresSchema = []string{
-	`SELECT pg_advisory_xact_lock(7165917352)`,
-	`CREATE SEQUENCE IF NOT EXISTS usersig_version`,
-	`CREATE TABLE IF NOT EXISTS usersig_data_keys (
-	id         TEXT PRIMARY KEY,
-	kek_id     TEXT NOT NULL,
-	wrapped    BYTEA NOT NULL,
-	created_ms BIGINT NOT NULL
+func postgresSchema() []string {
+	return []string{
+		`SELECT pg_advisory_xact_lock(7165917352)`,
+		`CREATE SEQUENCE IF NOT EXISTS usersig_version`,
+		`CREATE TABLE IF NOT EXISTS usersig_data_keys (
+		id         TEXT PRIMARY KEY,
+		kek_id     TEXT NOT NULL,
+		wrapped    BYTEA NOT NULL,
+		created_ms BIGINT NOT NULL
 )`,
-	`CREATE TABLE IF NOT EXISTS usersig_tenants (
-	tenant_key          TEXT PRIMARY KEY,
-	scheme              TEXT NOT NULL,
-	allow_short_secrets BOOLEAN NOT NULL DEFAULT FALSE,
-	expiry_required     BOOLEAN NOT NULL DEFAULT FALSE,
-	leeway_ms           BIGINT NOT NULL DEFAULT 0,
-	token_profile       TEXT,
-	token_param         TEXT,
-	created_ms          BIGINT NOT NULL,
-	version             BIGINT NOT NULL DEFAULT 0
+		`CREATE TABLE IF NOT EXISTS usersig_tenants (
+		tenant_key          TEXT PRIMARY KEY,
+		scheme              TEXT NOT NULL,
+		allow_short_secrets BOOLEAN NOT NULL DEFAULT FALSE,
+		expiry_required     BOOLEAN NOT NULL DEFAULT FALSE,
+		leeway_ms           BIGINT NOT NULL DEFAULT 0,
+		token_profile       TEXT,
+		token_param         TEXT,
+		created_ms          BIGINT NOT NULL,
+		version             BIGINT NOT NULL DEFAULT 0
 )`,
-	`CREATE INDEX IF NOT EXISTS usersig_tenants_version ON usersig_tenants (version)`,
-	`CREATE TABLE IF NOT EXISTS usersig_secrets (
-	tenant_key   TEXT NOT NULL REFERENCES usersig_tenants (tenant_key) ON DELETE CASCADE,
-	secret_id    INTEGER NOT NULL,
-	data_key_id  TEXT NOT NULL REFERENCES usersig_data_keys (id),
-	sealed       BYTEA NOT NULL,
-	created_ms   BIGINT NOT NULL,
-	not_after_ms BIGINT,
-	PRIMARY KEY (tenant_key, secret_id)
+		`CREATE INDEX IF NOT EXISTS usersig_tenants_version ON usersig_tenants (version)`,
+		`CREATE TABLE IF NOT EXISTS usersig_secrets (
+		tenant_key   TEXT NOT NULL REFERENCES usersig_tenants (tenant_key) ON DELETE CASCADE,
+		secret_id    INTEGER NOT NULL,
+		data_key_id  TEXT NOT NULL REFERENCES usersig_data_keys (id),
+		sealed       BYTEA NOT NULL,
+		created_ms   BIGINT NOT NULL,
+		not_after_ms BIGINT,
+		PRIMARY KEY (tenant_key, secret_id)
 )`,
-	`CREATE TABLE IF NOT EXISTS usersig_token_keys (
-	tenant_key   TEXT NOT NULL REFERENCES usersig_tenants (tenant_key) ON DELETE CASCADE,
-	key_id       INTEGER NOT NULL,
-	kid          TEXT,
-	data_key_id  TEXT NOT NULL REFERENCES usersig_data_keys (id),
-	sealed       BYTEA NOT NULL,
-	created_ms   BIGINT NOT NULL,
-	not_after_ms BIGINT,
-	PRIMARY KEY (tenant_key, key_id)
+		`CREATE TABLE IF NOT EXISTS usersig_token_keys (
+		tenant_key   TEXT NOT NULL REFERENCES usersig_tenants (tenant_key) ON DELETE CASCADE,
+		key_id       INTEGER NOT NULL,
+		kid          TEXT,
+		data_key_id  TEXT NOT NULL REFERENCES usersig_data_keys (id),
+		sealed       BYTEA NOT NULL,
+		created_ms   BIGINT NOT NULL,
+		not_after_ms BIGINT,
+		PRIMARY KEY (tenant_key, key_id)
 )`,
-	`CREATE OR REPLACE FUNCTION usersig_tenants_version() RETURNS trigger LANGUAGE plpgsql AS $$
+		`CREATE OR REPLACE FUNCTION usersig_tenants_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM pg_advisory_xact_lock(7165917353);
-	NEW.version := nextval('usersig_version');
-	RETURN NEW;
+		PERFORM pg_advisory_xact_lock(7165917353);
+		NEW.version := nextval('usersig_version');
+		RETURN NEW;
 END $$`,
-	`CREATE OR REPLACE FUNCTION usersig_tenants_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+		`CREATE OR REPLACE FUNCTION usersig_tenants_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM pg_notify('usersig_tenants', NEW.version::text);
-	RETURN NULL;
+		PERFORM pg_notify('usersig_tenants', NEW.version::text);
+		RETURN NULL;
 END $$`,
-	`DROP TRIGGER IF EXISTS usersig_tenants_version ON usersig_tenants`,
-	`CREATE TRIGGER usersig_tenants_version BEFORE INSERT OR UPDATE ON usersig_tenants
-	FOR EACH ROW EXECUTE FUNCTION usersig_tenants_version()`,
-	`DROP TRIGGER IF EXISTS usersig_tenants_notify ON usersig_tenants`,
-	`CREATE TRIGGER usersig_tenants_notify AFTER INSERT OR UPDATE ON usersig_tenants
-	FOR EACH ROW EXECUTE FUNCTION usersig_tenants_notify()`,
+		`DROP TRIGGER IF EXISTS usersig_tenants_version ON usersig_tenants`,
+		`CREATE TRIGGER usersig_tenants_version BEFORE INSERT OR UPDATE ON usersig_tenants
+		FOR EACH ROW EXECUTE FUNCTION usersig_tenants_version()`,
+		`DROP TRIGGER IF EXISTS usersig_tenants_notify ON usersig_tenants`,
+		`CREATE TRIGGER usersig_tenants_notify AFTER INSERT OR UPDATE ON usersig_tenants
+		FOR EACH ROW EXECUTE FUNCTION usersig_tenants_notify()`,
+	}
 }
 
 // notifyChannel is the channel the trigger notifies.
@@ -95,10 +97,21 @@ func sqliteSchema() []string {
 )`,
 		`INSERT OR IGNORE INTO usersig_version (id, value) VALUES (1, 0)`,
 	}
-	for _, stmt := range postgresSchema {
+	for _, stmt := range postgresSchema() {
 		if strings.HasPrefix(stmt, "CREATE TABLE") || strings.HasPrefix(stmt, "CREATE INDEX") {
 			out = append(out, strings.ReplaceAll(stmt, "BYTEA", "BLOB"))
 		}
 	}
 	return out
+}
+
+// Schema returns the SQL that Migrate runs, as one script, for PostgreSQL
+// (postgres true) or SQLite, for teams that apply schema changes with their
+// own migration tool. Running it twice is harmless.
+func Schema(postgres bool) string {
+	stmts := sqliteSchema()
+	if postgres {
+		stmts = postgresSchema()
+	}
+	return strings.Join(stmts, ";\n\n") + ";\n"
 }

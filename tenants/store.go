@@ -155,7 +155,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	stmts := postgresSchema
+	stmts := postgresSchema()
 	if !s.postgres {
 		stmts = sqliteSchema()
 	}

@@ -410,3 +410,13 @@ func TestOpenUnreachable(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNoSchema)
 	assert.False(t, errors.Is(err, ErrUnreachable))
 }
+
+func TestSchemaScript(t *testing.T) {
+	pg := Schema(true)
+	assert.Contains(t, pg, "CREATE TRIGGER usersig_tenants_notify")
+	assert.Contains(t, pg, "nextval('usersig_version')")
+	lite := Schema(false)
+	assert.Contains(t, lite, "sealed       BLOB NOT NULL")
+	assert.NotContains(t, lite, "BYTEA")
+	assert.NotContains(t, lite, "TRIGGER")
+}

@@ -92,7 +92,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		s.log = slog.Default()
 	}
 	var err error
-	if isPostgres(dsn) {
+	if IsPostgres(dsn) {
 		s.postgres = true
 		if s.opts.PollInterval <= 0 {
 			s.opts.PollInterval = 5 * time.Second
@@ -127,7 +127,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-func isPostgres(dsn string) bool {
+// IsPostgres reports whether Open takes dsn for PostgreSQL (else a SQLite
+// path).
+func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") ||
 		strings.Contains(dsn, "host=") || strings.Contains(dsn, "dbname=")
 }

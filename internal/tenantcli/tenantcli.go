@@ -46,7 +46,8 @@ key-encryption key: --kek-file PATH, or 32 bytes as base64 or hex in
 $USERSIG_KEK. No command ever prints a stored secret; add and rotate print
 the new secret once, alone on stdout.
 
-  init                                    create the schema (idempotent)
+  init   [--sql]                          create the schema (idempotent); --sql
+                                          prints the script instead
   add    --scheme NAME [--allow-short] [--expiry-required] [--leeway D]
          [--secret-file PATH] KEY         add a tenant; prints its new secret
                                           (or stores the one in PATH)
@@ -69,7 +70,7 @@ type cmdFlags struct {
 	db, kekFile, secretFile, scheme string
 	oldKEKFiles                     multi
 	allowShort, expiryRequired      bool
-	jsonOut                         bool
+	jsonOut, printSQL               bool
 	leeway, overlap                 time.Duration
 }
 
@@ -95,7 +96,9 @@ func Run(ctx context.Context, args []string, e Env) int {
 	fs.StringVar(&f.db, "db", "", "PostgreSQL DSN or SQLite path")
 	needKEK := false
 	switch name {
-	case "init", "revoke":
+	case "init":
+		fs.BoolVar(&f.printSQL, "sql", false, "print the schema script for --db's database instead of running it")
+	case "revoke":
 	case "list":
 		fs.BoolVar(&f.jsonOut, "json", false, "print JSON")
 	case "add":
@@ -131,6 +134,10 @@ func Run(ctx context.Context, args []string, e Env) int {
 	want := map[string]int{"init": 0, "list": 0, "rewrap": 0, "add": 1, "rotate": 1, "revoke": 2}[name]
 	if len(pos) != want {
 		return usage(e, name, fmt.Sprintf("want %d argument(s), got %d", want, len(pos)))
+	}
+	if f.printSQL {
+		fmt.Fprint(e.Stdout, tenants.Schema(tenants.IsPostgres(f.db)))
+		return exitOK
 	}
 	opts := tenants.Options{Clock: e.Now, Logger: slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	if needKEK {

@@ -132,3 +132,12 @@ func TestConsoleKEKRotation(t *testing.T) {
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "32 bytes")
 }
+
+func TestConsoleInitSQL(t *testing.T) {
+	r := run(t, "init", "--sql", "--db", "postgres://u@127.0.0.1:1/x")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "CREATE TRIGGER usersig_tenants_notify")
+	r = run(t, "init", "--sql", "--db", "t.db")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "BLOB")
+}

@@ -17,13 +17,17 @@ func (s *Store) listen(ctx context.Context) {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := s.listenOnce(ctx)
-		if s.listened.Swap(false) {
-			backoff = 100 * time.Millisecond // it was up: retry soon
-		}
+		wasUp := s.listened.Swap(false)
 		if ctx.Err() != nil {
 			return
 		}
-		s.log.Warn("tenants: change feed connection lost; reconnecting (polling meanwhile)", "err", err, "retry_in", backoff)
+		// One warning per outage, not one per attempt.
+		if wasUp {
+			backoff = 100 * time.Millisecond // retry soon
+			s.log.Warn("tenants: change feed connection lost; reconnecting (polling meanwhile)", "err", err)
+		} else {
+			s.log.Debug("tenants: change feed reconnection failed", "err", err, "retry_in", backoff)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -45,6 +49,7 @@ func (s *Store) listenOnce(ctx context.Context) error {
 		return err
 	}
 	s.listened.Store(true)
+	s.log.Debug("tenants: change feed listening")
 	s.poke()
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {

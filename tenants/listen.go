@@ -15,6 +15,7 @@ import (
 func (s *Store) listen(ctx context.Context) {
 	defer s.wg.Done()
 	backoff := 100 * time.Millisecond
+	warn := true // the first failure, and the first after each success
 	for ctx.Err() == nil {
 		err := s.listenOnce(ctx)
 		wasUp := s.listened.Swap(false)
@@ -23,8 +24,11 @@ func (s *Store) listen(ctx context.Context) {
 		}
 		// One warning per outage, not one per attempt.
 		if wasUp {
-			backoff = 100 * time.Millisecond // retry soon
-			s.log.Warn("tenants: change feed connection lost; reconnecting (polling meanwhile)", "err", err)
+			backoff, warn = 100*time.Millisecond, true // retry soon
+		}
+		if warn {
+			warn = false
+			s.log.Warn("tenants: change feed connection lost or refused; reconnecting (polling meanwhile)", "err", err)
 		} else {
 			s.log.Debug("tenants: change feed reconnection failed", "err", err, "retry_in", backoff)
 		}

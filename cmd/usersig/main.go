@@ -47,6 +47,7 @@ func commands() []command {
 		{"diagnose", "explain why a signature does not verify", runDiagnose},
 		{"schemes", "list the preset schemes", runSchemes},
 		{"secret", "print a new random secret", runSecret},
+		{"tenants", "manage the tenant secret store: init|add|rotate|revoke|list|rewrap", runTenants},
 	}, tokenCommands()...)
 }
 

@@ -1,0 +1,83 @@
+package cloudkek
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/usersig/usersig"
+	"github.com/usersig/usersig/tenants"
+)
+
+func keeperURL(seed byte) string {
+	return "base64key://" + base64.URLEncoding.EncodeToString(bytes.Repeat([]byte{seed}, 32))
+}
+
+func TestWrapUnwrap(t *testing.T) {
+	ctx := context.Background()
+	k, err := Open(ctx, keeperURL(1))
+	require.NoError(t, err)
+	defer k.Close()
+	assert.NotContains(t, k.ID(), "base64key")
+	dk := bytes.Repeat([]byte{7}, 32)
+	w, err := k.Wrap(ctx, dk)
+	require.NoError(t, err)
+	assert.False(t, bytes.Contains(w, dk))
+	got, err := k.Unwrap(ctx, w)
+	require.NoError(t, err)
+	assert.Equal(t, dk, got)
+
+	other, err := Open(ctx, keeperURL(2))
+	require.NoError(t, err)
+	defer other.Close()
+	assert.NotEqual(t, k.ID(), other.ID())
+	_, err = other.Unwrap(ctx, w)
+	assert.ErrorIs(t, err, tenants.ErrSealed)
+}
+
+// The tenant store on SQLite with a keeper as its KEK, and a KEK rotation
+// from the local KEK to the keeper.
+func TestStoreWithKeeper(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "t.db")
+	local, err := tenants.NewLocalKEK(bytes.Repeat([]byte{9}, 32))
+	require.NoError(t, err)
+	cloud, err := Open(ctx, keeperURL(3))
+	require.NoError(t, err)
+	defer cloud.Close()
+
+	w, err := tenants.Open(ctx, db, tenants.Options{KEK: local})
+	require.NoError(t, err)
+	defer w.Close()
+	require.NoError(t, w.Migrate(ctx))
+	secret, err := w.Add(ctx, tenants.Tenant{Key: "acme", Scheme: "intercom"})
+	require.NoError(t, err)
+
+	rw, err := tenants.Open(ctx, db, tenants.Options{KEK: cloud, OldKEKs: []tenants.KEK{local}})
+	require.NoError(t, err)
+	defer rw.Close()
+	n, err := rw.Rewrap(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+
+	st, err := tenants.Open(ctx, db, tenants.Options{KEK: cloud})
+	require.NoError(t, err)
+	defer st.Close()
+	require.NoError(t, st.Start(ctx))
+	signer, err := st.Signer(ctx, "acme")
+	require.NoError(t, err)
+	client, err := usersig.New(usersig.Intercom(), secret)
+	require.NoError(t, err)
+	h, err := client.Sign(usersig.Identity{UserID: "u"})
+	require.NoError(t, err)
+	assert.NoError(t, signer.Verify(usersig.Identity{UserID: "u"}, h))
+
+	raw, err := os.ReadFile(db)
+	require.NoError(t, err)
+	assert.False(t, bytes.Contains(raw, secret))
+}

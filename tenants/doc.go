@@ -42,9 +42,10 @@
 //	st, err := tenants.Open(ctx, "tenants.db", tenants.Options{KEK: kek})
 //	...
 //	err = st.Start(ctx)
-//	mw := sighttp.Middleware(nil, sighttp.WithSignerLookup(func(r *http.Request) (*usersig.Signer, error) {
-//		return st.Signer(r.Context(), r.Header.Get("X-Api-Key"))
-//	}))
+//	mw := sighttp.Middleware(nil, sighttp.WithTenantLookup("X-Api-Key", st))
+//
+// A Store is a sighttp.SignerSource, so the same line works in every
+// transport sighttp's Gate serves (gin, echo, fiber, gRPC).
 //
 // The schema, the rotation story and measured figures are in the README's
 // "Many tenants" section.

@@ -49,9 +49,8 @@ func Example() {
 		id, _ := sighttp.IdentityFromContext(r.Context())
 		fmt.Fprint(w, "hello ", id.UserID)
 	})
-	h := sighttp.Middleware(nil, sighttp.WithSignerLookup(func(r *http.Request) (*usersig.Signer, error) {
-		return st.Signer(r.Context(), r.Header.Get("X-Engagespot-Api-Key"))
-	}), sighttp.WithExtractor(sighttp.FromHeaders(usersig.Engagespot().Headers)))(api)
+	h := sighttp.Middleware(nil, sighttp.WithTenantLookup("X-Engagespot-Api-Key", st),
+		sighttp.WithHeaders(usersig.Engagespot().Headers))(api)
 
 	// What the tenant's backend computes with the secret Add returned.
 	client, _ := usersig.New(usersig.Engagespot(), secret)
@@ -70,3 +69,6 @@ func Example() {
 	// pk_acme: 200 hello alice
 	// pk_unknown: 401 {"error":"unauthorized"}
 }
+
+// A Store is what sighttp.WithTenantLookup asks for.
+var _ sighttp.SignerSource = (*tenants.Store)(nil)

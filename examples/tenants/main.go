@@ -96,10 +96,8 @@ func newServer(st *tenants.Store, logger *slog.Logger) http.Handler {
 		fmt.Fprintf(w, "%s\n", id.UserID)
 	})
 	verify := sighttp.Middleware(nil,
-		sighttp.WithSignerLookup(func(r *http.Request) (*usersig.Signer, error) {
-			return st.Signer(r.Context(), r.Header.Get(headers.APIKey))
-		}),
-		sighttp.WithExtractor(sighttp.FromHeaders(headers)),
+		sighttp.WithTenantLookup(headers.APIKey, st),
+		sighttp.WithHeaders(headers),
 		sighttp.WithLogger(logger))
 	mux := http.NewServeMux()
 	mux.Handle("GET /api/whoami", verify(whoami))

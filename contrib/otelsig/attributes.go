@@ -1,0 +1,137 @@
+package otelsig
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/usersig/usersig/sighttp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+)
+
+// The attributes of DecisionsMetric and of the request's span. Their
+// Prometheus labels replace the dots with underscores (usersig_outcome,
+// error_type).
+const (
+	// OutcomeKey is the decision's outcome: sighttp.Outcome's String().
+	OutcomeKey = attribute.Key("usersig.outcome")
+	// ReasonKey is the reason word of a rejected or unsigned decision.
+	ReasonKey = attribute.Key("usersig.reason")
+	// ErrorTypeKey is OpenTelemetry's error.type: the reason word again, on
+	// rejected decisions only.
+	ErrorTypeKey = semconv.ErrorTypeKey
+	// SchemeKey is the name of the scheme of the Signer that decided.
+	SchemeKey = attribute.Key("usersig.scheme")
+	// SecretKey says which secret verified an accepted credential:
+	// "current", "previous-1" … "previous-3" or "previous-4+". Counter only.
+	SecretKey = attribute.Key("usersig.secret")
+	// TenantKey is the tenant key, under WithTenantAttribute only.
+	TenantKey = attribute.Key("usersig.tenant")
+)
+
+// maxPreviousLabel is the last previous secret with a label of its own;
+// older ones share "previous-4+", so the label has at most six values.
+const maxPreviousLabel = 3
+
+// secretLabels[i] is the SecretKey value of secret index i, capped.
+var secretLabels = func() (l [maxPreviousLabel + 2]string) {
+	l[0] = "current"
+	for i := 1; i <= maxPreviousLabel; i++ {
+		l[i] = "previous-" + strconv.Itoa(i)
+	}
+	l[maxPreviousLabel+1] = "previous-" + strconv.Itoa(maxPreviousLabel+1) + "+"
+	return l
+}()
+
+// key is what the attributes of one decision depend on.
+type key struct {
+	outcome sighttp.Outcome
+	secret  int8 // index into secretLabels, -1 for none
+	reason  string
+	scheme  string
+	tenant  string
+}
+
+func keyOf(d sighttp.Decision, tenant bool) key {
+	k := key{outcome: d.Outcome, secret: -1, reason: d.Reason, scheme: d.Scheme}
+	if d.Outcome == sighttp.Accepted && d.Secret >= 0 {
+		k.secret = int8(min(d.Secret, maxPreviousLabel+1))
+	}
+	if tenant {
+		k.tenant = d.Tenant
+	}
+	return k
+}
+
+// attrs are the ready-made arguments for one key: the counter's options
+// (one attribute.Set, built once) and the span's attributes.
+type attrs struct {
+	measure []metric.AddOption
+	span    []attribute.KeyValue
+}
+
+func (k key) build() *attrs {
+	kv := make([]attribute.KeyValue, 0, 6)
+	kv = append(kv, OutcomeKey.String(k.outcome.String()))
+	if k.reason != "" {
+		kv = append(kv, ReasonKey.String(k.reason))
+		if k.outcome == sighttp.Rejected {
+			kv = append(kv, ErrorTypeKey.String(k.reason))
+		}
+	}
+	if k.scheme != "" {
+		kv = append(kv, SchemeKey.String(k.scheme))
+	}
+	if k.tenant != "" {
+		kv = append(kv, TenantKey.String(k.tenant))
+	}
+	span := slices.Clone(kv) // NewSet sorts kv in place
+	if k.secret >= 0 {
+		kv = append(kv, SecretKey.String(secretLabels[k.secret]))
+	}
+	return &attrs{
+		measure: []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(kv...))},
+		span:    span,
+	}
+}
+
+// maxCachedAttrs bounds attrCache. Without WithTenantAttribute the keys
+// are a few dozen; the bound matters only for many tenants.
+const maxCachedAttrs = 4096
+
+// attrCache maps keys to their attrs. Readers take no lock: the map is
+// replaced, never changed, under mu, and a new key costs a copy. Keys are
+// few and seen again and again, so copies are rare.
+type attrCache struct {
+	mu sync.Mutex
+	m  atomic.Pointer[map[key]*attrs]
+}
+
+func (c *attrCache) init() {
+	m := make(map[key]*attrs)
+	c.m.Store(&m)
+}
+
+func (c *attrCache) get(k key) *attrs {
+	if a, ok := (*c.m.Load())[k]; ok {
+		return a
+	}
+	a := k.build()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := *c.m.Load()
+	if b, ok := old[k]; ok {
+		return b
+	}
+	if len(old) >= maxCachedAttrs {
+		return a
+	}
+	m := maps.Clone(old)
+	m[k] = a
+	c.m.Store(&m)
+	return a
+}

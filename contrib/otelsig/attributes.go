@@ -1,7 +1,6 @@
 package otelsig
 
 import (
-	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -103,35 +102,25 @@ func (k key) build() *attrs {
 // are a few dozen; the bound matters only for many tenants.
 const maxCachedAttrs = 4096
 
-// attrCache maps keys to their attrs. Readers take no lock: the map is
-// replaced, never changed, under mu, and a new key costs a copy. Keys are
-// few and seen again and again, so copies are rare.
+// attrCache maps keys to their attrs. Keys are few, written once and read
+// on every decision, which is what sync.Map is for: a read takes no lock
+// and, for a key of this shape, does not allocate.
 type attrCache struct {
-	mu sync.Mutex
-	m  atomic.Pointer[map[key]*attrs]
-}
-
-func (c *attrCache) init() {
-	m := make(map[key]*attrs)
-	c.m.Store(&m)
+	m sync.Map     // key → *attrs
+	n atomic.Int64 // entries in m; may pass maxCachedAttrs by a racing few
 }
 
 func (c *attrCache) get(k key) *attrs {
-	if a, ok := (*c.m.Load())[k]; ok {
-		return a
+	if a, ok := c.m.Load(k); ok {
+		return a.(*attrs)
 	}
 	a := k.build()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	old := *c.m.Load()
-	if b, ok := old[k]; ok {
-		return b
-	}
-	if len(old) >= maxCachedAttrs {
+	if c.n.Load() >= maxCachedAttrs {
 		return a
 	}
-	m := maps.Clone(old)
-	m[k] = a
-	c.m.Store(&m)
+	if b, loaded := c.m.LoadOrStore(k, a); loaded {
+		return b.(*attrs)
+	}
+	c.n.Add(1)
 	return a
 }

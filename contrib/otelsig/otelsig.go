@@ -54,7 +54,6 @@ func New(mp metric.MeterProvider, opts ...Option) (sighttp.Observer, error) {
 		}
 	}
 	o := &observer{decisions: decisions, tenant: cfg.tenant}
-	o.attrs.init()
 	return o.observe, nil
 }
 

@@ -1,0 +1,39 @@
+package otelsig
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/usersig/usersig/sighttp"
+)
+
+func TestSecretLabels(t *testing.T) {
+	assert.Equal(t, [...]string{"current", "previous-1", "previous-2", "previous-3", "previous-4+"}, secretLabels)
+	for secret, want := range map[int]int8{-1: -1, 0: 0, 1: 1, 3: 3, 4: 4, 5: 4, 1 << 30: 4} {
+		assert.Equal(t, want, keyOf(sighttp.Decision{Outcome: sighttp.Accepted, Secret: secret}, false).secret, secret)
+	}
+	for _, o := range []sighttp.Outcome{sighttp.Rejected, sighttp.Unsigned, 0} {
+		assert.Equal(t, int8(-1), keyOf(sighttp.Decision{Outcome: o, Secret: 2}, false).secret, o.String())
+	}
+}
+
+// Past maxCachedAttrs new combinations are built per call and not kept:
+// the cache stays bounded whatever the tenants, and every answer is right.
+func TestAttrCacheBounded(t *testing.T) {
+	var c attrCache
+	for i := range maxCachedAttrs + 100 {
+		tenant := "tenant-" + strconv.Itoa(i)
+		a := c.get(keyOf(sighttp.Decision{Outcome: sighttp.Accepted, Tenant: tenant, Secret: 0}, true))
+		require.Len(t, a.measure, 1)
+		assert.Contains(t, a.span, TenantKey.String(tenant))
+	}
+	assert.Equal(t, int64(maxCachedAttrs), c.n.Load())
+	kept := 0
+	c.m.Range(func(any, any) bool { kept++; return true })
+	assert.Equal(t, maxCachedAttrs, kept)
+	// A kept combination is the same value each time.
+	k := keyOf(sighttp.Decision{Outcome: sighttp.Accepted, Tenant: "tenant-0", Secret: 0}, true)
+	assert.Same(t, c.get(k), c.get(k))
+}

@@ -1,8 +1,8 @@
 package otelsig
 
 import (
+	"cmp"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -21,7 +21,7 @@ const (
 	// ReasonKey is the reason word of a rejected or unsigned decision.
 	ReasonKey = attribute.Key("usersig.reason")
 	// ErrorTypeKey is OpenTelemetry's error.type: the reason word again, on
-	// rejected decisions only.
+	// rejected decisions only ("_OTHER" for one without a reason word).
 	ErrorTypeKey = semconv.ErrorTypeKey
 	// SchemeKey is the name of the scheme of the Signer that decided.
 	SchemeKey = attribute.Key("usersig.scheme")
@@ -33,23 +33,33 @@ const (
 )
 
 // maxPreviousLabel is the last previous secret with a label of its own;
-// older ones share "previous-4+", so the label has at most six values.
+// older ones share "previous-4+", so the label has at most five values.
 const maxPreviousLabel = 3
 
-// secretLabels[i] is the SecretKey value of secret index i, capped.
-var secretLabels = func() (l [maxPreviousLabel + 2]string) {
-	l[0] = "current"
-	for i := 1; i <= maxPreviousLabel; i++ {
-		l[i] = "previous-" + strconv.Itoa(i)
+// secretLabel is the SecretKey value of secret index i (0 ≤ i ≤
+// maxPreviousLabel+1).
+func secretLabel(i int8) string {
+	switch i {
+	case 0:
+		return "current"
+	case 1:
+		return "previous-1"
+	case 2:
+		return "previous-2"
+	case 3:
+		return "previous-3"
 	}
-	l[maxPreviousLabel+1] = "previous-" + strconv.Itoa(maxPreviousLabel+1) + "+"
-	return l
-}()
+	return "previous-4+"
+}
+
+// otherErrorType is error.type's value for a failure without a reason
+// word, as the semantic conventions name one they have no value for.
+const otherErrorType = "_OTHER"
 
 // key is what the attributes of one decision depend on.
 type key struct {
 	outcome sighttp.Outcome
-	secret  int8 // index into secretLabels, -1 for none
+	secret  int8 // capped at maxPreviousLabel+1 (see secretLabel), -1 for none
 	reason  string
 	scheme  string
 	tenant  string
@@ -78,9 +88,9 @@ func (k key) build() *attrs {
 	kv = append(kv, OutcomeKey.String(k.outcome.String()))
 	if k.reason != "" {
 		kv = append(kv, ReasonKey.String(k.reason))
-		if k.outcome == sighttp.Rejected {
-			kv = append(kv, ErrorTypeKey.String(k.reason))
-		}
+	}
+	if k.outcome == sighttp.Rejected {
+		kv = append(kv, ErrorTypeKey.String(cmp.Or(k.reason, otherErrorType)))
 	}
 	if k.scheme != "" {
 		kv = append(kv, SchemeKey.String(k.scheme))
@@ -90,7 +100,7 @@ func (k key) build() *attrs {
 	}
 	span := slices.Clone(kv) // NewSet sorts kv in place
 	if k.secret >= 0 {
-		kv = append(kv, SecretKey.String(secretLabels[k.secret]))
+		kv = append(kv, SecretKey.String(secretLabel(k.secret)))
 	}
 	return &attrs{
 		measure: []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(kv...))},

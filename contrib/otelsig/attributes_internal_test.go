@@ -10,7 +10,9 @@ import (
 )
 
 func TestSecretLabels(t *testing.T) {
-	assert.Equal(t, [...]string{"current", "previous-1", "previous-2", "previous-3", "previous-4+"}, secretLabels)
+	for i, want := range []string{"current", "previous-1", "previous-2", "previous-3", "previous-4+"} {
+		assert.Equal(t, want, secretLabel(int8(i)))
+	}
 	for secret, want := range map[int]int8{-1: -1, 0: 0, 1: 1, 3: 3, 4: 4, 5: 4, 1 << 30: 4} {
 		assert.Equal(t, want, keyOf(sighttp.Decision{Outcome: sighttp.Accepted, Secret: secret}, false).secret, secret)
 	}

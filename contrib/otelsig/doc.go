@@ -27,7 +27,8 @@
 //   - usersig.reason [usersig_reason]: the reason word of a rejected or
 //     unsigned decision, absent on an accepted one;
 //   - error.type [error_type]: the same reason word, on rejected decisions
-//     only, as OpenTelemetry's semantic conventions name a failure;
+//     only, as OpenTelemetry's semantic conventions name a failure ("_OTHER"
+//     for a rejection without a reason word);
 //   - usersig.scheme [usersig_scheme]: the scheme's name, absent when no
 //     Signer was found;
 //   - usersig.secret [usersig_secret]: on accepted decisions, which secret

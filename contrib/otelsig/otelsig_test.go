@@ -93,6 +93,8 @@ func TestDecisionsCounted(t *testing.T) {
 	// caller filled the field in.
 	observe(1, sighttp.Decision{Outcome: sighttp.Rejected, Reason: "expired", Scheme: "proficient", Secret: 0})
 	observe(5, sighttp.Decision{Outcome: sighttp.Unsigned, Reason: "unsigned", Scheme: "proficient", Secret: -1})
+	// A rejection without a reason word still says it failed.
+	observe(1, sighttp.Decision{Outcome: sighttp.Rejected, Scheme: "proficient", Secret: -1})
 
 	proficient := otelsig.SchemeKey.String("proficient")
 	want := decisions(
@@ -107,6 +109,7 @@ func TestDecisionsCounted(t *testing.T) {
 		point(1, rejected, otelsig.ReasonKey.String("unknown-signer"), otelsig.ErrorTypeKey.String("unknown-signer")),
 		point(1, rejected, proficient, otelsig.ReasonKey.String("expired"), otelsig.ErrorTypeKey.String("expired")),
 		point(5, unsigned, proficient, otelsig.ReasonKey.String("unsigned")),
+		point(1, rejected, proficient, otelsig.ErrorTypeKey.String("_OTHER")),
 	)
 	got := collect(t, reader)
 	require.Contains(t, got, otelsig.DecisionsMetric)

@@ -2,6 +2,7 @@ package otelsig
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -113,24 +114,52 @@ func (k key) build() *attrs {
 const maxCachedAttrs = 4096
 
 // attrCache maps keys to their attrs. Keys are few, written once and read
-// on every decision, which is what sync.Map is for: a read takes no lock
-// and, for a key of this shape, does not allocate.
+// on every decision, so a read is one lookup in an immutable map (no lock,
+// no allocation). A new key waits in pending, under mu, until pending
+// holds a quarter as many keys as the map, or the cache is full: then both
+// become the next map.
+// So each key is copied O(1) times on average, and a read misses the map
+// only for the few keys seen since the last promotion.
 type attrCache struct {
-	m sync.Map     // key → *attrs
-	n atomic.Int64 // entries in m; may pass maxCachedAttrs by a racing few
+	read    atomic.Pointer[map[key]*attrs]
+	mu      sync.Mutex
+	pending map[key]*attrs
 }
 
 func (c *attrCache) get(k key) *attrs {
-	if a, ok := c.m.Load(k); ok {
-		return a.(*attrs)
+	if m := c.read.Load(); m != nil {
+		if a, ok := (*m)[k]; ok {
+			return a
+		}
 	}
-	a := k.build()
-	if c.n.Load() >= maxCachedAttrs {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if a, ok := c.pending[k]; ok {
 		return a
 	}
-	if b, loaded := c.m.LoadOrStore(k, a); loaded {
-		return b.(*attrs)
+	var read map[key]*attrs
+	if m := c.read.Load(); m != nil {
+		read = *m
+		if a, ok := read[k]; ok { // promoted since the first look
+			return a
+		}
 	}
-	c.n.Add(1)
+	a := k.build()
+	if len(read)+len(c.pending) >= maxCachedAttrs {
+		return a
+	}
+	if c.pending == nil {
+		c.pending = make(map[key]*attrs)
+	}
+	c.pending[k] = a
+	if len(c.pending) >= max(1, len(read)/4) || len(read)+len(c.pending) == maxCachedAttrs {
+		next := maps.Clone(read)
+		if next == nil {
+			next = make(map[key]*attrs, len(c.pending))
+		}
+		maps.Copy(next, c.pending)
+		c.read.Store(&next)
+		c.pending = nil
+	}
 	return a
 }

@@ -31,11 +31,13 @@ func TestAttrCacheBounded(t *testing.T) {
 		require.Len(t, a.measure, 1)
 		assert.Contains(t, a.span, TenantKey.String(tenant))
 	}
-	assert.Equal(t, int64(maxCachedAttrs), c.n.Load())
-	kept := 0
-	c.m.Range(func(any, any) bool { kept++; return true })
-	assert.Equal(t, maxCachedAttrs, kept)
-	// A kept combination is the same value each time.
+	assert.Len(t, *c.read.Load(), maxCachedAttrs)
+	assert.Empty(t, c.pending)
+	// A kept combination is the same value each time; one past the bound
+	// is built anew.
 	k := keyOf(sighttp.Decision{Outcome: sighttp.Accepted, Tenant: "tenant-0", Secret: 0}, true)
 	assert.Same(t, c.get(k), c.get(k))
+	over := keyOf(sighttp.Decision{Outcome: sighttp.Accepted, Tenant: "tenant-" + strconv.Itoa(maxCachedAttrs), Secret: 0}, true)
+	assert.NotSame(t, c.get(over), c.get(over))
+	assert.Equal(t, c.get(over), c.get(over))
 }

@@ -3,6 +3,7 @@ package otelsig_test
 import (
 	"context"
 	"math"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -196,6 +197,32 @@ func TestConcurrentDecisions(t *testing.T) {
 		total += dp.Value
 	}
 	assert.Equal(t, int64(goroutines*each), total)
+}
+
+// Goroutines meeting new combinations at once (the attributes are built
+// and kept while others read): every decision is counted under its own.
+func TestConcurrentNewCombinations(t *testing.T) {
+	mp, reader := meterWithReader(t)
+	obs, err := otelsig.New(mp, otelsig.WithTenantAttribute())
+	require.NoError(t, err)
+
+	const goroutines, tenants = 8, 300
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range tenants {
+				tenant := "tenant-" + strconv.Itoa((i*7+g*31)%tenants)
+				obs(context.Background(), sighttp.Decision{Outcome: sighttp.Accepted, Scheme: "crisp", Tenant: tenant, Secret: 0})
+			}
+		})
+	}
+	wg.Wait()
+
+	sum := collect(t, reader)[otelsig.DecisionsMetric].Data.(metricdata.Sum[int64])
+	require.Len(t, sum.DataPoints, tenants)
+	for _, dp := range sum.DataPoints {
+		assert.Equal(t, int64(goroutines), dp.Value, dp.Attributes.Encoded(attribute.DefaultEncoder()))
+	}
 }
 
 func TestSpanAttributes(t *testing.T) {

@@ -116,14 +116,15 @@ const maxCachedAttrs = 4096
 // attrCache maps keys to their attrs. Keys are few, written once and read
 // on every decision, so a read is one lookup in an immutable map (no lock,
 // no allocation). A new key waits in pending, under mu, until pending
-// holds a quarter as many keys as the map, or the cache is full: then both
-// become the next map.
-// So each key is copied O(1) times on average, and a read misses the map
-// only for the few keys seen since the last promotion.
+// holds a quarter as many keys as the map, or as many reads have missed
+// the map as pending holds keys, or the cache is full: then both become the
+// next map. So each key is copied O(1) times on average, and a key waits in
+// pending for a few reads at most.
 type attrCache struct {
 	read    atomic.Pointer[map[key]*attrs]
 	mu      sync.Mutex
 	pending map[key]*attrs
+	misses  int // reads of pending since it was last promoted
 }
 
 func (c *attrCache) get(k key) *attrs {
@@ -134,9 +135,6 @@ func (c *attrCache) get(k key) *attrs {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if a, ok := c.pending[k]; ok {
-		return a
-	}
 	var read map[key]*attrs
 	if m := c.read.Load(); m != nil {
 		read = *m
@@ -144,22 +142,31 @@ func (c *attrCache) get(k key) *attrs {
 			return a
 		}
 	}
-	a := k.build()
-	if len(read)+len(c.pending) >= maxCachedAttrs {
-		return a
-	}
-	if c.pending == nil {
-		c.pending = make(map[key]*attrs)
-	}
-	c.pending[k] = a
-	if len(c.pending) >= max(1, len(read)/4) || len(read)+len(c.pending) == maxCachedAttrs {
-		next := maps.Clone(read)
-		if next == nil {
-			next = make(map[key]*attrs, len(c.pending))
+	a, ok := c.pending[k]
+	if ok {
+		c.misses++
+	} else {
+		a = k.build()
+		if len(read)+len(c.pending) >= maxCachedAttrs {
+			return a
 		}
-		maps.Copy(next, c.pending)
-		c.read.Store(&next)
-		c.pending = nil
+		if c.pending == nil {
+			c.pending = make(map[key]*attrs)
+		}
+		c.pending[k] = a
+	}
+	if len(c.pending) >= max(1, len(read)/4) || c.misses >= len(c.pending) ||
+		len(read)+len(c.pending) == maxCachedAttrs {
+		c.promote(read)
 	}
 	return a
+}
+
+// promote makes read and pending the next map. c.mu is held.
+func (c *attrCache) promote(read map[key]*attrs) {
+	next := make(map[key]*attrs, len(read)+len(c.pending))
+	maps.Copy(next, read)
+	maps.Copy(next, c.pending)
+	c.read.Store(&next)
+	c.pending, c.misses = nil, 0
 }

@@ -41,3 +41,26 @@ func TestAttrCacheBounded(t *testing.T) {
 	assert.NotSame(t, c.get(over), c.get(over))
 	assert.Equal(t, c.get(over), c.get(over))
 }
+
+// A key read again is promoted to the lock-free map soon, even when no
+// other key comes to fill pending.
+func TestAttrCachePromotesOnReads(t *testing.T) {
+	var c attrCache
+	tenant := func(i int) key {
+		return keyOf(sighttp.Decision{Outcome: sighttp.Rejected, Reason: "invalid", Tenant: "t" + strconv.Itoa(i), Secret: -1}, true)
+	}
+	for i := range 100 {
+		c.get(tenant(i))
+	}
+	late := tenant(100)
+	first := c.get(late)
+	waiting := len(c.pending)
+	require.Positive(t, waiting)
+	for range waiting {
+		assert.Same(t, first, c.get(late))
+	}
+	_, promoted := (*c.read.Load())[late]
+	assert.True(t, promoted, "still pending after %d reads", waiting)
+	assert.Empty(t, c.pending)
+	assert.Len(t, *c.read.Load(), 101)
+}

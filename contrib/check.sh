@@ -36,16 +36,21 @@ if (cd "$root" && go list -m all) | grep -E "$frameworks"; then
 fi
 
 echo "--- a module importing only the core: go list -m all names no framework"
+# This tries the working tree, uncommitted edits too, so its go.mod points
+# at it with a replace: in a temporary directory, never in the repository.
+# The release dry run (.ci/release-dryrun) tries the committed tree the way
+# a user gets it, from a tagged module zip.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export GOWORK=off # no workspace may supply the core here
 cat >"$tmp/go.mod" <<MOD
 module example.com/coreonly
 
 go 1.26.0
 
-require github.com/usersig/usersig v0.0.0
+require github.com/usersig/usersig v0.1.0
 
-replace github.com/usersig/usersig => $root
+replace github.com/usersig/usersig v0.1.0 => $root
 MOD
 cat >"$tmp/main.go" <<'SRC'
 package main

@@ -18,6 +18,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	neturl "net/url"
+	"strings"
 
 	"github.com/usersig/usersig/tenants"
 	"gocloud.dev/secrets"
@@ -38,10 +40,29 @@ type KEK struct {
 func Open(ctx context.Context, url string) (*KEK, error) {
 	k, err := secrets.OpenKeeper(ctx, url)
 	if err != nil {
-		return nil, fmt.Errorf("cloudkek: opening keeper: %w", err)
+		return nil, openError(url, err)
 	}
 	sum := sha256.Sum256([]byte("usersig cloudkek id\x00" + url))
 	return &KEK{keeper: k, id: "cloud:" + hex.EncodeToString(sum[:8])}, nil
+}
+
+// openError reports why a keeper did not open without the URL, which for
+// base64key:// is the key itself: gocloud quotes the URL in its errors (an
+// unknown scheme, a URL that does not parse). The cause's text is kept with
+// the URL cut out; the cause itself is not wrapped, so that no caller can
+// print it whole.
+func openError(rawURL string, err error) error {
+	u, perr := neturl.Parse(rawURL)
+	if perr != nil {
+		return errors.New("cloudkek: opening keeper: the keeper URL does not parse")
+	}
+	msg := err.Error()
+	for _, s := range []string{rawURL, u.String(), u.Host, u.Opaque, u.Path, u.RawQuery} {
+		if len(s) >= 8 || s == rawURL { // not a lone "/" of a path
+			msg = strings.ReplaceAll(msg, s, "…")
+		}
+	}
+	return fmt.Errorf("cloudkek: opening keeper (scheme %q): %s", u.Scheme, msg)
 }
 
 // New wraps a keeper opened elsewhere; id names its key (for example the

@@ -81,3 +81,22 @@ func TestStoreWithKeeper(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, bytes.Contains(raw, secret))
 }
+
+// A base64key:// URL holds its key, so a URL Open refuses (a typo in the
+// scheme, a stray escape, a key of the wrong size) must not come back in the
+// error text, which ends up in logs.
+func TestOpenErrorNeverHoldsTheURL(t *testing.T) {
+	key := base64.URLEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32))
+	short := base64.URLEncoding.EncodeToString(bytes.Repeat([]byte{9}, 31))
+	for _, url := range []string{
+		"base64keyy://" + key,        // no driver for the scheme
+		"base64key://" + key + "%zz", // not a URL
+		"base64key://" + short,       // the key is not 32 bytes
+		"base64key://" + key + "?bogus=1",
+	} {
+		_, err := Open(context.Background(), url)
+		require.Error(t, err, url)
+		assert.NotContains(t, err.Error(), key[:20], url)
+		assert.NotContains(t, err.Error(), short[:20], url)
+	}
+}

@@ -18,10 +18,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	neturl "net/url"
 	"strings"
 
 	"github.com/usersig/usersig/tenants"
+	"gocloud.dev/gcerrors"
 	"gocloud.dev/secrets"
 	_ "gocloud.dev/secrets/localsecrets" // base64key://, for tests and development
 )
@@ -86,13 +88,32 @@ func (k *KEK) Wrap(ctx context.Context, dataKey []byte) ([]byte, error) {
 }
 
 // Unwrap implements tenants.KEK. A value the keeper cannot decrypt is
-// tenants.ErrSealed.
+// tenants.ErrSealed; a KMS that could not answer (a timeout, throttling, a
+// network or server error) is not, so the store retries the tenants under
+// that data key rather than refusing them until their next write.
 func (k *KEK) Unwrap(ctx context.Context, wrapped []byte) ([]byte, error) {
 	out, err := k.keeper.Decrypt(ctx, wrapped)
 	if err != nil {
+		if unreachable(err) {
+			return nil, fmt.Errorf("cloudkek: the KMS did not answer: %w", err)
+		}
 		return nil, fmt.Errorf("%w: %v", tenants.ErrSealed, err)
 	}
 	return out, nil
+}
+
+// unreachable says whether a keeper's error is a failure to ask rather
+// than a refusal of the ciphertext.
+func unreachable(err error) bool {
+	var netErr net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.As(err, &netErr) {
+		return true
+	}
+	switch gcerrors.Code(err) {
+	case gcerrors.DeadlineExceeded, gcerrors.Canceled, gcerrors.ResourceExhausted, gcerrors.Internal:
+		return true
+	}
+	return false
 }
 
 // Close closes the keeper.

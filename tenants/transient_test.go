@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/usersig/usersig/usertoken"
 )
 
 // flakyKEK is a KEK whose Unwrap fails as a KMS does during an outage (an
@@ -40,12 +41,17 @@ func TestTransientKEKFailureIsRetried(t *testing.T) {
 			require.NoError(t, err)
 			secrets[key] = s
 		}
+		_, pub, err := usertoken.GenerateRSAKeyPair()
+		require.NoError(t, err)
+		require.NoError(t, w.AddTokenTenant(ctx, "jwt-co", TokenKey{Profile: "engagespot", Param: "pk_jwt", Key: pub}))
 
 		kek := &flakyKEK{KEK: testKEK(t, 1)}
 		kek.down.Store(true)
 		r := b.open(t, Options{KEK: kek, Logger: quietLogger()})
 		require.NoError(t, r.Start(ctx))
-		_, err := r.Signer(ctx, "a")
+		_, err = r.Signer(ctx, "a")
+		require.ErrorIs(t, err, ErrTenantUnavailable, "refused while the KEK is down")
+		_, err = r.TokenVerifier(ctx, "jwt-co")
 		require.ErrorIs(t, err, ErrTenantUnavailable, "refused while the KEK is down")
 		assert.Equal(t, int64(1), kek.unwraps.Load(), "one KEK call for the one data key, not one per tenant")
 
@@ -54,6 +60,8 @@ func TestTransientKEKFailureIsRetried(t *testing.T) {
 		for key, s := range secrets {
 			assert.True(t, verifies(t, r, key, s), "tenant %s served once the KEK answers, with no write", key)
 		}
-		assert.Equal(t, 0, r.Health().Refused)
+		v, err := r.TokenVerifier(ctx, "jwt-co")
+		assert.NoError(t, err)
+		assert.NotNil(t, v)
 	})
 }

@@ -307,10 +307,13 @@ func (cacheClock) Tick(time.Duration) <-chan time.Time { return nil }
 // load, an error wrapping ErrLoadFailed and the loader's error (whose text
 // is for a WithErrorHandler of yours: the middleware never logs it). A
 // tenant whose reload fails is served its last good Signer instead, within
-// WithCacheStaleIfError. An empty key is unknown without a load. If ctx ends
-// first, Signer returns its error; the load goes on for the others.
+// WithCacheStaleIfError. An empty key, or one longer than any request field
+// may be (1 KiB), is unknown without a load and is not remembered. If ctx
+// ends first, Signer returns its error; the load goes on for the others.
 func (c *SignerCache) Signer(ctx context.Context, key string) (*usersig.Signer, error) {
-	if key == "" {
+	if key == "" || len(key) > maxFieldLen {
+		// A caller of its own (another transport) may pass the client's
+		// text unbounded: each such key would sit in the unknown store.
 		return nil, ErrUnknownSigner
 	}
 	if e, ok := c.signers.GetIfPresent(key); ok {

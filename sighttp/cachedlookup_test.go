@@ -481,3 +481,18 @@ func newCacheTestSigner(t *testing.T) *usersig.Signer {
 	require.NoError(t, err)
 	return s
 }
+
+// A SignerCache used directly (WithTenantLookup bounds its keys, a transport
+// of yours may not) neither loads nor remembers a key longer than any
+// request field may be: thousands of such keys would otherwise sit in the
+// unknown-key store, each as long as its sender liked.
+func TestSignerCacheRefusesAnOversizedKeyWithoutALoad(t *testing.T) {
+	db := &tenantDB{secrets: map[string]string{}}
+	c := NewSignerCache(db.load)
+	huge := string(make([]byte, maxFieldLen+1))
+	_, err := c.Signer(context.Background(), huge)
+	require.ErrorIs(t, err, ErrUnknownSigner)
+	c.unknown.CleanUp()
+	assert.Zero(t, db.loads.Load(), "no load for a key no tenant can have")
+	assert.Zero(t, c.Stats().UnknownEntries, "an oversized key is not kept")
+}

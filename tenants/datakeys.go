@@ -93,7 +93,12 @@ func (s *Store) openDataKey(ctx context.Context, id, kekID string, wrapped []byt
 	}
 	key, err := kek.Unwrap(ctx, wrapped)
 	if err != nil {
-		return nil, fmt.Errorf("%w: data key %s under KEK %s: %v", ErrSealed, id, kekID, err)
+		if errors.Is(err, ErrSealed) {
+			return nil, fmt.Errorf("%w: data key %s under KEK %s: %v", ErrSealed, id, kekID, err)
+		}
+		// The KEK could not answer (a KMS outage, a timeout): not a
+		// verdict on the data key, so the replica tries it again.
+		return nil, fmt.Errorf("tenants: unwrapping data key %s under KEK %s: %w", id, kekID, err)
 	}
 	if dk, err = newDataKey(id, key); err != nil {
 		return nil, err
@@ -124,6 +129,37 @@ func (s *Store) dataKeyByID(ctx context.Context, q interface {
 		return nil, err
 	}
 	return s.openDataKey(ctx, id, kekID, wrapped)
+}
+
+// lasting says whether a data key's failure to open is a verdict (the
+// wrong KEK, a missing or tampered row: ErrSealed, ErrNoKEK) rather than a
+// failure to ask (the database or the KMS did not answer), which the
+// replica retries.
+func lasting(err error) bool {
+	return errors.Is(err, ErrSealed) || errors.Is(err, ErrNoKEK)
+}
+
+// A keyOpener opens the data keys of one read of the replica, remembering
+// those that failed, so a KEK that cannot answer is asked once per data key
+// and read, not once per tenant.
+type keyOpener struct {
+	s   *Store
+	ctx context.Context
+	q   interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}
+	failed map[string]error
+}
+
+func (o *keyOpener) open(id string) (*dataKey, error) {
+	if err, ok := o.failed[id]; ok {
+		return nil, err
+	}
+	dk, err := o.s.dataKeyByID(o.ctx, o.q, id)
+	if err != nil {
+		o.failed[id] = err
+	}
+	return dk, err
 }
 
 // Rewrap re-seals every secret under a new data key wrapped by

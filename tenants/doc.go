@@ -34,7 +34,11 @@
 // and the secret id as associated data, so a row copied to another tenant
 // does not open; data keys are wrapped by a KEK (LocalKEK here, a
 // gocloud.dev/secrets keeper in contrib/cloudkek). A row that does not open
-// refuses that tenant alone, logged with its key. Store.Rewrap re-seals
+// refuses that tenant alone, logged with its key. A data key the database
+// or the KEK could not be asked for (a KMS outage at start) refuses its
+// tenants only until it opens: the replica reads them again, backing off
+// from one second to a minute, with one KEK call per data key per read.
+// Store.Rewrap re-seals
 // every row under a new data key and KEK while instances keep serving.
 //
 // # Use with sighttp

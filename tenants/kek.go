@@ -26,7 +26,10 @@ type KEK interface {
 	// Wrap encrypts a 32-byte data key.
 	Wrap(ctx context.Context, dataKey []byte) ([]byte, error)
 	// Unwrap decrypts what Wrap returned; it must fail (not return other
-	// bytes) for anything Wrap did not produce under this key.
+	// bytes) for anything Wrap did not produce under this key, with an
+	// error wrapping ErrSealed. Any other error means it could not tell (a
+	// KMS outage): the tenants under that data key are refused meanwhile
+	// and tried again on every sync until it answers.
 	Unwrap(ctx context.Context, wrapped []byte) ([]byte, error)
 }
 

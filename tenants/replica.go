@@ -18,6 +18,13 @@ type entry struct {
 	ids    []int       // ids[i]: the secret id of the Signer's secret i
 	err    error       // non-nil: the tenant is refused with it
 	token  *tokenState // nil: the tenant has no token keys
+	// retry: refused only because a data key could not be asked for (the
+	// database or the KMS did not answer), so the replica reads the tenant
+	// again on the next sync though its row did not change; version is the
+	// row's, cause the failure, for the log.
+	retry   bool
+	version int64
+	cause   error
 }
 
 // A slot is a tenant in the replica's map: the Signer itself when it can
@@ -270,7 +277,18 @@ func (s *Store) expireTokenKeys() {
 func (s *Store) catchUp(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	changed, version, err := s.readChanges(ctx, s.version)
+	since, now := s.version, s.now()
+	if len(s.retry) > 0 && !now.Before(s.retryAt) {
+		// Read them again, and what changed since: at worst the snapshot,
+		// so the retries back off, from 1s to a minute.
+		for _, v := range s.retry {
+			since = min(since, v-1)
+		}
+		s.retryBackoff = min(max(2*s.retryBackoff, time.Second), time.Minute)
+		s.retryAt = now.Add(s.retryBackoff)
+	}
+	changed, version, err := s.readChanges(ctx, since)
+	version = max(version, s.version)
 	h := *s.health.Load()
 	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
 		return err // stopped (Close) or the caller gave up: not an outage (a timeout is)
@@ -299,7 +317,15 @@ func (s *Store) catchUp(ctx context.Context) error {
 			next[key] = slotOf(e)
 		}
 	}
+	retrying := len(s.retry)
+	var cause error
 	for key, e := range changed {
+		if e.retry {
+			s.retry[key] = e.version
+			cause = e.cause
+		} else {
+			delete(s.retry, key)
+		}
 		if e.token != nil && !e.token.deadline.IsZero() {
 			s.tokenDeadlines[key] = e.token.deadline
 		} else {
@@ -314,6 +340,13 @@ func (s *Store) catchUp(ctx context.Context) error {
 				h.Refused++
 			}
 		}
+	}
+	switch {
+	case retrying == 0 && len(s.retry) > 0:
+		s.log.Warn("tenants: tenants refused until their data keys can be opened; retrying on every sync", "tenants", len(s.retry), "err", cause)
+	case retrying > 0 && len(s.retry) == 0:
+		s.retryBackoff, s.retryAt = 0, time.Time{}
+		s.log.Info("tenants: every tenant waiting for its data key is served")
 	}
 	s.version = version
 	h.Started, h.Version, h.LastSync, h.Err = true, version, s.now(), nil
@@ -353,6 +386,7 @@ func (s *Store) readChanges(ctx context.Context, since int64) (map[string]*entry
 	}
 	type tenantRows struct {
 		t                   Tenant
+		version             int64
 		tokenProfile, param sql.NullString
 		secrets             []secretRow
 	}
@@ -371,7 +405,7 @@ func (s *Store) readChanges(ctx context.Context, since int64) (map[string]*entry
 		version = max(version, v)
 		t.Leeway = time.Duration(leeway) * time.Millisecond
 		if n := len(all); n == 0 || all[n-1].t.Key != t.Key {
-			all = append(all, &tenantRows{t: t, tokenProfile: profile, param: param})
+			all = append(all, &tenantRows{t: t, version: v, tokenProfile: profile, param: param})
 		}
 		if id.Valid {
 			r.id, r.dataKey = int(id.Int64), dk.String
@@ -388,14 +422,19 @@ func (s *Store) readChanges(ctx context.Context, since int64) (map[string]*entry
 		return nil, since, err
 	}
 	out := make(map[string]*entry, len(all))
+	keys := &keyOpener{s: s, ctx: ctx, q: tx, failed: map[string]error{}}
 	for _, tr := range all {
 		e := &entry{err: fmt.Errorf("%w: no HMAC scheme", ErrTenantUnavailable)}
 		if tr.t.Scheme != "" {
-			e = s.build(ctx, tx, tr.t, tr.secrets)
+			e = s.build(keys, tr.t, tr.secrets)
 		}
 		if tr.tokenProfile.Valid {
-			e.token = s.buildToken(ctx, tx, tr.t.Key, tr.tokenProfile.String, tr.param.String, tokenRows[tr.t.Key])
+			e.token = s.buildToken(keys, tr.t.Key, tr.tokenProfile.String, tr.param.String, tokenRows[tr.t.Key])
+			if e.token.retry {
+				e.retry, e.cause = true, e.token.cause
+			}
 		}
+		e.version = tr.version
 		out[tr.t.Key] = e
 	}
 	return out, version, tx.Commit()
@@ -423,7 +462,7 @@ func readTokenRows(ctx context.Context, tx *sql.Tx, since int64) (map[string][]t
 // not_after) and every previous one still live, as retiring secrets that
 // stop by themselves at their not_after. A secret that does not open
 // refuses the whole tenant, logged with its key and secret id.
-func (s *Store) build(ctx context.Context, tx *sql.Tx, t Tenant, secrets []secretRow) *entry {
+func (s *Store) build(keys *keyOpener, t Tenant, secrets []secretRow) *entry {
 	refuse := func(reason string, err error) *entry {
 		s.log.Error("tenants: tenant refused: "+reason, "tenant", t.Key, "err", err)
 		return &entry{err: fmt.Errorf("%w: %s", ErrTenantUnavailable, reason)}
@@ -444,7 +483,11 @@ func (s *Store) build(ctx context.Context, tx *sql.Tx, t Tenant, secrets []secre
 		if !isCurrent && r.notAfter.Valid && r.notAfter.Int64 <= now {
 			continue // stopped: revoked, or its overlap has ended
 		}
-		dk, err := s.dataKeyByID(ctx, tx, r.dataKey)
+		dk, err := keys.open(r.dataKey)
+		if err != nil && !lasting(err) {
+			// Logged once for all such tenants by catchUp, which retries.
+			return &entry{err: fmt.Errorf("%w: data key of secret %d cannot be opened yet", ErrTenantUnavailable, r.id), retry: true, cause: err}
+		}
 		if err != nil {
 			return refuse(fmt.Sprintf("data key of secret %d does not open", r.id), err)
 		}

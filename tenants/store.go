@@ -75,6 +75,11 @@ type Store struct {
 	// tokenDeadlines: the next not_after of a previous token key, by
 	// tenant; mu.
 	tokenDeadlines map[string]time.Time
+	// retry: the version of each tenant refused because a data key could
+	// not be asked for, read again on every sync until it opens; mu.
+	retry        map[string]int64
+	retryAt      time.Time     // when to read them again; mu
+	retryBackoff time.Duration // mu
 }
 
 // Open connects to the database dsn names and checks that it answers: a
@@ -84,7 +89,7 @@ type Store struct {
 // does not create the schema (Migrate does) and does not load tenants
 // (Start does).
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	s := &Store{dsn: dsn, opts: opts, now: opts.Clock, log: opts.Logger, wake: make(chan struct{}, 1), dataKeys: map[string]*dataKey{}, tokenDeadlines: map[string]time.Time{}}
+	s := &Store{dsn: dsn, opts: opts, now: opts.Clock, log: opts.Logger, wake: make(chan struct{}, 1), dataKeys: map[string]*dataKey{}, tokenDeadlines: map[string]time.Time{}, retry: map[string]int64{}}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -215,6 +215,9 @@ type tokenState struct {
 	verifier *usertoken.Verifier
 	err      error
 	deadline time.Time // the earliest not_after of a key the verifier holds; zero: none
+	// retry, cause: as entry's (a data key that could not be asked for).
+	retry bool
+	cause error
 }
 
 type openedTokenKey struct {
@@ -238,9 +241,7 @@ const tokenRowsQuery = `SELECT k.tenant_key, k.key_id, k.kid, k.data_key_id, k.s
 	ORDER BY k.tenant_key, k.key_id DESC`
 
 // buildToken opens a tenant's token keys and makes its Verifier.
-func (s *Store) buildToken(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, tenant, profile, param string, rows []tokenRow) *tokenState {
+func (s *Store) buildToken(keys *keyOpener, tenant, profile, param string, rows []tokenRow) *tokenState {
 	p, err := usertoken.ProfileByName(profile, param)
 	if err != nil {
 		return &tokenState{err: s.refuseToken(tenant, "unknown token profile", err)}
@@ -251,7 +252,10 @@ func (s *Store) buildToken(ctx context.Context, q interface {
 		if r.notAfter.Valid && r.notAfter.Int64 <= now {
 			continue
 		}
-		dk, err := s.dataKeyByID(ctx, q, r.dataKey)
+		dk, err := keys.open(r.dataKey)
+		if err != nil && !lasting(err) {
+			return &tokenState{err: fmt.Errorf("%w: data key of token key %d cannot be opened yet", ErrTenantUnavailable, r.id), retry: true, cause: err}
+		}
 		if err == nil {
 			var key []byte
 			if key, err = dk.open(kindTokenKey, tenant, r.id, r.sealed); err == nil {

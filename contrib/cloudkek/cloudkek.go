@@ -18,8 +18,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
+	neturl "net/url"
+	"strings"
 
 	"github.com/usersig/usersig/tenants"
+	"gocloud.dev/gcerrors"
 	"gocloud.dev/secrets"
 	_ "gocloud.dev/secrets/localsecrets" // base64key://, for tests and development
 )
@@ -38,10 +42,29 @@ type KEK struct {
 func Open(ctx context.Context, url string) (*KEK, error) {
 	k, err := secrets.OpenKeeper(ctx, url)
 	if err != nil {
-		return nil, fmt.Errorf("cloudkek: opening keeper: %w", err)
+		return nil, openError(url, err)
 	}
 	sum := sha256.Sum256([]byte("usersig cloudkek id\x00" + url))
 	return &KEK{keeper: k, id: "cloud:" + hex.EncodeToString(sum[:8])}, nil
+}
+
+// openError reports why a keeper did not open without the URL, which for
+// base64key:// is the key itself: gocloud quotes the URL in its errors (an
+// unknown scheme, a URL that does not parse). The cause's text is kept with
+// the URL cut out; the cause itself is not wrapped, so that no caller can
+// print it whole.
+func openError(rawURL string, err error) error {
+	u, perr := neturl.Parse(rawURL)
+	if perr != nil {
+		return errors.New("cloudkek: opening keeper: the keeper URL does not parse")
+	}
+	msg := err.Error()
+	for _, s := range []string{rawURL, u.String(), u.Host, u.Opaque, u.Path, u.RawQuery} {
+		if len(s) >= 8 || s == rawURL { // not a lone "/" of a path
+			msg = strings.ReplaceAll(msg, s, "…")
+		}
+	}
+	return fmt.Errorf("cloudkek: opening keeper (scheme %q): %s", u.Scheme, msg)
 }
 
 // New wraps a keeper opened elsewhere; id names its key (for example the
@@ -65,13 +88,32 @@ func (k *KEK) Wrap(ctx context.Context, dataKey []byte) ([]byte, error) {
 }
 
 // Unwrap implements tenants.KEK. A value the keeper cannot decrypt is
-// tenants.ErrSealed.
+// tenants.ErrSealed; a KMS that could not answer (a timeout, throttling, a
+// network or server error) is not, so the store retries the tenants under
+// that data key rather than refusing them until their next write.
 func (k *KEK) Unwrap(ctx context.Context, wrapped []byte) ([]byte, error) {
 	out, err := k.keeper.Decrypt(ctx, wrapped)
 	if err != nil {
+		if unreachable(err) {
+			return nil, fmt.Errorf("cloudkek: the KMS did not answer: %w", err)
+		}
 		return nil, fmt.Errorf("%w: %v", tenants.ErrSealed, err)
 	}
 	return out, nil
+}
+
+// unreachable says whether a keeper's error is a failure to ask rather
+// than a refusal of the ciphertext.
+func unreachable(err error) bool {
+	var netErr net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.As(err, &netErr) {
+		return true
+	}
+	switch gcerrors.Code(err) {
+	case gcerrors.DeadlineExceeded, gcerrors.Canceled, gcerrors.ResourceExhausted, gcerrors.Internal:
+		return true
+	}
+	return false
 }
 
 // Close closes the keeper.

@@ -11,9 +11,10 @@ import (
 
 // Reason names the check err failed, as WithLogger logs it in the reason
 // attribute: "missing", "duplicate", "oversized", "undecodable",
-// "malformed-field", "malformed", "invalid", "expired", "invalid-expiry",
-// "no-identity", "unknown-signer", "rate-limited" and "load-timeout" (a
-// SignerCache's own refusals), or "error" for an error this package does
+// "malformed-field", "malformed", "invalid", "expired", "not-yet-valid" (a
+// timestamped signature signed after now), "invalid-expiry", "no-identity",
+// "unknown-signer", "rate-limited" and "load-timeout" (a SignerCache's own
+// refusals), or "error" for an error this package does
 // not know (your extractor's or lookup's, a failed load). It is the one mapping from an
 // error to a reason, for adapters and custom error handlers that log; the
 // words are for operators, never for the client.
@@ -38,6 +39,8 @@ func Reason(err error) string {
 		return ReasonInvalid
 	case errors.Is(err, usersig.ErrExpired):
 		return ReasonExpired
+	case errors.Is(err, usersig.ErrIssuedInFuture):
+		return ReasonNotYetValid
 	case errors.Is(err, usersig.ErrInvalidExpiry):
 		return ReasonInvalidExpiry
 	case errors.Is(err, usersig.ErrMissingIdentity):

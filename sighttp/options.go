@@ -147,6 +147,7 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 //
 //   - reason: "missing", "duplicate", "oversized", "undecodable",
 //     "malformed-field", "malformed", "invalid", "expired",
+//     "not-yet-valid" (a timestamped signature signed after now),
 //     "invalid-expiry", "no-identity", "unknown-signer", "rate-limited" or
 //     "load-timeout" (a SignerCache's refusals, see CachedLookup), "error"
 //     (an error of your extractor or lookup, or a failed load), or

@@ -19,7 +19,7 @@ const (
 	ReasonMalformed      = "malformed"       // a signature or token that is not canonical
 	ReasonInvalid        = "invalid"         // a well-formed signature that does not verify
 	ReasonExpired        = "expired"         // past its expiry (beyond the leeway)
-	ReasonNotYetValid    = "not-yet-valid"   // usertoken: a token whose nbf is in the future
+	ReasonNotYetValid    = "not-yet-valid"   // a token whose nbf, or a timestamped signature whose signing time, is in the future
 	ReasonInvalidExpiry  = "invalid-expiry"  // an expiry text that cannot be read
 	ReasonWrongClaims    = "wrong-claims"    // usertoken: a token signed well whose claims do not fit
 	ReasonNoIdentity     = "no-identity"     // nothing the scheme signs was sent

@@ -1,6 +1,7 @@
 package sighttp_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -41,4 +42,26 @@ func TestMiddlewareTimestamped(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, code, "from the future")
 	code, _ = serve(at.Add(time.Minute), "user-2", uidHash)
 	assert.Equal(t, http.StatusUnauthorized, code, "another user")
+}
+
+// A timestamped signature from the future is refused as "not-yet-valid",
+// the word for a credential whose validity has not begun, not as "error",
+// which says the service's own extractor, lookup or store failed and would
+// page an operator for a client's clock (review finding).
+func TestTimestampedFromTheFutureReason(t *testing.T) {
+	const uidHash = "3f02d22622889f33af7b5eede760d2b03b6396a079fa48bffdbcfa52624deb1f-1596165824"
+	now := time.Unix(1596165824, 0).Add(-time.Minute)
+	s, err := usersig.New(usersig.Chameleon(), []byte("secret"), usersig.WithShortSecretsAllowed(),
+		usersig.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	var got []sighttp.Decision
+	g := sighttp.NewGate(s, sighttp.WithHeaders(usersig.Headers{UserID: "uid", Signature: "uid_hash"}),
+		sighttp.WithObserver(func(_ context.Context, d sighttp.Decision) { got = append(got, d) }))
+	h := map[string][]string{"uid": {"user-1"}, "uid_hash": {uidHash}}
+	_, err = g.Check(context.Background(), sighttp.Request{Header: func(n string) []string { return h[n] }})
+	require.ErrorIs(t, err, usersig.ErrIssuedInFuture)
+	assert.Equal(t, sighttp.ReasonNotYetValid, sighttp.Reason(err))
+	require.Len(t, got, 1)
+	assert.Equal(t, sighttp.Rejected, got[0].Outcome)
+	assert.Equal(t, sighttp.ReasonNotYetValid, got[0].Reason)
 }

@@ -14,10 +14,13 @@
 // an accepted request costs one allocation, the context that carries its
 // identity. Mounting sighttp.Middleware through fiber's net/http adaptor
 // also works, at the cost of converting every request; the identity then
-// reaches fiber's own context, sighttp.IdentityFromContext(c.Context()).
+// reaches fiber's own context, sighttp.IdentityFromContext(c.Context()),
+// and an inner report-only Middleware that lets a request through unsigned
+// hides it there as well as in c.UserContext().
 package fibersig
 
 import (
+	"context"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -75,8 +78,47 @@ func Handler(g *sighttp.Gate, onError func(c *fiber.Ctx, err error) error) fiber
 		if ctx != parent {
 			c.SetUserContext(ctx)
 		}
+		if _, ok := sighttp.IdentityFromContext(ctx); !ok {
+			hideAdaptorIdentity(c.Context())
+		}
 		return c.Next()
 	}
+}
+
+// hideAdaptorIdentity hides, for a request let through unsigned, the
+// identity an outer sighttp.Middleware mounted through fiber's adaptor left
+// among the request's user values (where sighttp.IdentityFromContext of
+// c.Context() finds it), as the Gate hid any in c.UserContext(): an inner
+// report-only route never shows a caller it did not check. It costs
+// nothing when there is none.
+func hideAdaptorIdentity(rc *fasthttp.RequestCtx) {
+	if _, ok := sighttp.IdentityFromContext(rc); !ok {
+		return
+	}
+	var keys []any
+	rc.VisitUserValuesAll(func(k, _ any) {
+		if _, ok := sighttp.IdentityFromContext(keyProbe{Context: context.Background(), key: k}); ok {
+			keys = append(keys, k) // sighttp's own (unexported) identity key
+		}
+	})
+	for _, k := range keys {
+		rc.SetUserValue(k, (*usersig.Identity)(nil)) // a nil identity reads as none
+	}
+}
+
+// keyProbe answers a verified-looking identity for key alone, so that
+// IdentityFromContext of it says whether key is sighttp's identity key
+// without this package naming that unexported type.
+type keyProbe struct {
+	context.Context
+	key any
+}
+
+func (p keyProbe) Value(key any) any {
+	if key == p.key {
+		return &usersig.Identity{}
+	}
+	return nil
 }
 
 // Identity returns the identity Middleware verified for the request, and

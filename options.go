@@ -148,13 +148,13 @@ func WithExpiryRequired() Option {
 // Verify refuses it with ErrExpired once now >= signing time + d + leeway,
 // and with ErrIssuedInFuture while the signing time is after now + leeway.
 // Both read the Signer's clock (WithClock). Default: DefaultFreshness (24
-// hours). A d <= 0 is refused, and so is the option for a scheme whose
+// hours). A d <= 0 or above MaxFreshness (30 days) is refused, and so is the option for a scheme whose
 // signatures carry no signing time (ErrInvalidOption), where it could
 // bound nothing.
 func WithFreshness(d time.Duration) Option {
 	return func(s *settings) error {
-		if d <= 0 {
-			return fmt.Errorf("%w: WithFreshness with a duration that is not positive", errInvalidOption)
+		if d <= 0 || d > MaxFreshness {
+			return fmt.Errorf("%w: WithFreshness wants a duration above 0 and at most MaxFreshness (30 days)", errInvalidOption)
 		}
 		s.freshness = d
 		return nil

@@ -24,6 +24,11 @@ import (
 // new hash more often.
 const DefaultFreshness = 24 * time.Hour
 
+// MaxFreshness bounds WithFreshness: a timestamped hash that verifies for
+// more than a month is a long-lived credential, not a freshness check, and
+// the bound keeps signing time + freshness + leeway far from overflow.
+const MaxFreshness = 30 * 24 * time.Hour
+
 // maxStampDigits bounds the seconds a text may carry. Twelve digits reach
 // past the year 9999 (253402300799), the last instant this package names.
 const maxStampDigits = 12

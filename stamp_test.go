@@ -3,6 +3,7 @@ package usersig
 import (
 	"encoding/hex"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -156,7 +157,7 @@ func TestWithFreshness(t *testing.T) {
 	assert.ErrorIs(t, at(-2*time.Second, WithLeeway(time.Second)), ErrIssuedInFuture)
 	assert.NotErrorIs(t, at(-time.Second), ErrExpired, "the two refusals are told apart")
 
-	for _, d := range []time.Duration{0, -time.Second} {
+	for _, d := range []time.Duration{0, -time.Second, MaxFreshness + time.Nanosecond, math.MaxInt64} {
 		_, err := New(Chameleon(), []byte(benchSecret), WithFreshness(d))
 		assert.ErrorIs(t, err, ErrInvalidOption, "%v", d)
 	}
@@ -284,4 +285,9 @@ func checkStampedVerify(t *testing.T, s *Signer, userID, sig string) {
 	if want != (err == nil) {
 		t.Fatalf("Verify(%q, %q) = %v; the reference says accepted=%v", userID, sig, err, want)
 	}
+}
+
+func TestMaxFreshnessIsAccepted(t *testing.T) {
+	_, err := New(Chameleon(), []byte(benchSecret), WithFreshness(MaxFreshness))
+	assert.NoError(t, err)
 }

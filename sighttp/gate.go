@@ -95,7 +95,8 @@ type Request struct {
 	// request only (fasthttp's): the Gate copies what it keeps.
 	Header func(name string) []string
 	// Method and Path are logged with a refusal (WithLogger): the HTTP
-	// method and URL path, or for gRPC "grpc" and the full method name.
+	// method and URL path, or for gRPC "POST" and the full method name, as
+	// on the wire.
 	Method, Path string
 }
 

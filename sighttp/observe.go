@@ -31,9 +31,12 @@ func (o Outcome) String() string {
 }
 
 // A Decision is what an Observer learns of one verification decision. It
-// never holds a secret, a signature or any other credential value, and its
+// never holds a secret, a signature or any other credential value. Its
 // strings come from a small fixed set or from the server's own
-// configuration, never from the request, so they are safe as metric labels.
+// configuration, except Tenant: the key the client sent, reported only when
+// a Signer was found for it, so only keys of tenants you hold ever appear
+// (still one label value per tenant: see contrib/otelsig before making it a
+// metric label).
 type Decision struct {
 	Outcome Outcome
 	// Reason is the reason word of a Rejected or Unsigned decision (the

@@ -171,11 +171,16 @@ func (s *Store) RevokeTokenKey(ctx context.Context, tenant string, keyID int) er
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var one int
-			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM usersig_token_keys WHERE tenant_key = $1 AND key_id = $2`, tenant, keyID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("%w: tenant %q has no token key %d", ErrNoSuchSecret, tenant, keyID)
-			}
+		n, err := res.RowsAffected()
+		if err != nil || n > 0 {
+			return err
+		}
+		var one int
+		switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM usersig_token_keys WHERE tenant_key = $1 AND key_id = $2`, tenant, keyID).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("%w: tenant %q has no token key %d", ErrNoSuchSecret, tenant, keyID)
+		case err != nil:
+			return err
 		}
 		return nil
 	})

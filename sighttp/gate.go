@@ -147,6 +147,9 @@ func (g *Gate) decide(ctx context.Context, req *Request, r *http.Request) (conte
 		return ctx, g.refuse(ctx, req, s, &d, err)
 	}
 	d.Outcome, d.Secret = Accepted, secret
+	if secret > 0 {
+		g.logPrevious(ctx, req, s, &d)
+	}
 	g.report(ctx, &d)
 	return withIdentity(ctx, id), nil
 }

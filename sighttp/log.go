@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"github.com/usersig/usersig"
@@ -53,6 +54,20 @@ func Reason(err error) string {
 		return ReasonLoadTimeout
 	}
 	return ReasonError
+}
+
+// logPrevious records an acceptance under a previous secret: which one,
+// the scheme and the tenant the lookup found, never the secret.
+func (g *Gate) logPrevious(ctx context.Context, req *Request, s *usersig.Signer, d *Decision) {
+	if g.logger == nil || !g.logger.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("secret", "previous-"+strconv.Itoa(d.Secret)), slog.String("scheme", s.Scheme().Name)}
+	if d.Tenant != "" {
+		attrs = append(attrs, slog.String("tenant", strings.Clone(d.Tenant)))
+	}
+	attrs = append(attrs, slog.String("method", strings.Clone(req.Method)), slog.String("path", strings.Clone(req.Path)))
+	g.logger.LogAttrs(ctx, slog.LevelInfo, MsgPreviousSecret, attrs...)
 }
 
 // log writes one record without any credential value, secret, query string

@@ -80,3 +80,34 @@ func TestWithLoggerNil(t *testing.T) {
 	assert.Empty(t, logs.String())
 	assert.Equal(t, 1, next.calls)
 }
+
+// TestLoggedPreviousSecret: a request accepted under a previous secret is
+// logged with which one (mwNodeSig is Node's HMAC under mwSecret, here the
+// previous secret), never the secret or the signature; one under the
+// current secret logs nothing.
+func TestLoggedPreviousSecret(t *testing.T) {
+	s, err := usersig.New(usersig.Proficient(), []byte("hsec_the_new_secret_0123456789"), usersig.WithPreviousSecrets([]byte(mwSecret)))
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	h := sighttp.Middleware(nil, sighttp.WithTenantLookup("X-Tenant", sighttp.SignerMap{"acme": s}),
+		sighttp.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	r, _ := http.NewRequest(http.MethodGet, "/inbox", nil)
+	r.Header.Set("X-Tenant", "acme")
+	r.Header.Set(hdrProfID, mwUserID)
+	r.Header.Set(hdrProfSig, mwNodeSig)
+	h.ServeHTTP(discardWriter{}, r)
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal(logs.Bytes(), &rec), logs.String())
+	assert.Equal(t, sighttp.MsgPreviousSecret, rec["msg"])
+	assert.Equal(t, "previous-1", rec["secret"])
+	assert.Equal(t, "proficient", rec["scheme"])
+	assert.Equal(t, "acme", rec["tenant"])
+	assert.NotContains(t, logs.String(), mwSecret)
+	assert.NotContains(t, logs.String(), mwNodeSig)
+}
+
+type discardWriter struct{}
+
+func (discardWriter) Header() http.Header         { return http.Header{} }
+func (discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (discardWriter) WriteHeader(int)             {}

@@ -157,6 +157,12 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 //   - field: the header, parameter or cookie at fault, when one is;
 //   - scheme, method and path.
 //
+// A request accepted under a previous secret is logged too, with
+// MsgPreviousSecret ("usersig: request verified under a previous secret")
+// and the attributes secret ("previous-1", ...), scheme, tenant (when a
+// tenant lookup found one), method and path: while such records appear,
+// some client still signs with the old secret and the rotation cannot end.
+//
 // It never logs a secret, the expected signature, the presented signature
 // or any other credential value, the query string, or the text of an error
 // your extractor or lookup returned (which the package cannot vouch for).

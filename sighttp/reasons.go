@@ -30,12 +30,15 @@ const (
 	ReasonUnsigned       = "unsigned"        // report-only: an unsigned request let through
 )
 
-// The messages of the records WithLogger writes for a refused request and,
-// under WithUnsignedAllowed, for an unsigned one let through. Every adapter
-// logs with them, so that one log query finds refusals from all.
+// The messages of the records WithLogger writes for a refused request,
+// under WithUnsignedAllowed for an unsigned one let through, and for a
+// request accepted under a previous secret (while these appear, a rotation
+// cannot end). Every adapter logs with them, so that one log query finds
+// them from all.
 const (
-	MsgRejected = "usersig: request rejected"
-	MsgUnsigned = "usersig: unsigned request allowed"
+	MsgRejected       = "usersig: request rejected"
+	MsgUnsigned       = "usersig: unsigned request allowed"
+	MsgPreviousSecret = "usersig: request verified under a previous secret"
 )
 
 // UnauthorizedBody is the whole body of DefaultErrorHandler's 401: all a

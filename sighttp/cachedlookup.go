@@ -505,8 +505,9 @@ func (c *SignerCache) loadBounded(ctx context.Context, key string) (*usersig.Sig
 // one with it twice or longer than 1 KiB gets a *FieldError, as
 // ReadCredential would; a load that fails is never a pass, only a 401. It
 // panics on an empty header name, a nil load or a nil option. To call
-// Invalidate or Stats, make the cache with NewSignerCache and use
-// CacheLookup.
+// Invalidate or Stats, make the cache with NewSignerCache and pass it to
+// WithTenantLookup, which also serves every transport and reports the
+// tenant in each Decision.
 //
 // Behind the middleware's WithLogger, an unknown key is logged as reason
 // "unknown-signer", a refusal of the load budget as "rate-limited", a load
@@ -515,19 +516,7 @@ func CachedLookup(header string, load func(ctx context.Context, key string) (*us
 	if header == "" {
 		panic("sighttp: CachedLookup with an empty header name")
 	}
-	return CacheLookup(header, NewSignerCache(load, opts...))
-}
-
-// CacheLookup is CachedLookup over a SignerCache you hold, so you can
-// Invalidate its keys and read its Stats. It panics on an empty header name
-// or a nil cache.
-func CacheLookup(header string, cache *SignerCache) func(*http.Request) (*usersig.Signer, error) {
-	if header == "" {
-		panic("sighttp: CacheLookup with an empty header name")
-	}
-	if cache == nil {
-		panic("sighttp: CacheLookup with a nil cache")
-	}
+	cache := NewSignerCache(load, opts...)
 	key := textproto.CanonicalMIMEHeaderKey(header)
 	return func(r *http.Request) (*usersig.Signer, error) {
 		v, err := readOne(func(name string) []string { return r.Header[name] }, key)

@@ -39,7 +39,7 @@ func TestSignerCacheHitAllocatesNothing(t *testing.T) {
 
 // Hold the cache to push a rotation or a revocation with Invalidate, and to
 // read its Stats for a metrics gauge.
-func ExampleCacheLookup() {
+func ExampleSignerCache() {
 	secrets := map[string]string{"pk_acme": "hsec_acme_secret_v1_0123456789"} // your database
 	load := func(ctx context.Context, apiKey string) (*usersig.Signer, error) {
 		secret, ok := secrets[apiKey]
@@ -49,7 +49,7 @@ func ExampleCacheLookup() {
 		return usersig.New(usersig.Proficient(), []byte(secret))
 	}
 	cache := sighttp.NewSignerCache(load)
-	verify := sighttp.Middleware(nil, sighttp.WithSignerLookup(sighttp.CacheLookup("X-PROFICIENT-API-KEY", cache)))
+	verify := sighttp.Middleware(nil, sighttp.WithTenantLookup("X-PROFICIENT-API-KEY", cache))
 	api := verify(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	call := func(secret string) int {
 		r := httptest.NewRequest(http.MethodGet, "/api", nil)

@@ -48,7 +48,7 @@ func tenantSecret(i, version int) string {
 // cacheAPI is api over a cache the test holds.
 func cacheAPI(c *SignerCache) (http.Handler, func() []string) {
 	logger, reasons := adaptertest.Reasons()
-	mw := Middleware(nil, WithSignerLookup(CacheLookup(apiKeyHeader, c)), WithLogger(logger))
+	mw := Middleware(nil, WithTenantLookup(apiKeyHeader, c), WithLogger(logger))
 	return mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, _ := IdentityFromContext(r.Context())
 		_, _ = w.Write([]byte(id.UserID))

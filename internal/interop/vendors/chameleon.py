@@ -16,6 +16,8 @@ import os
 import re
 import sys
 
+from chameleon_input import deal
+
 
 # verification.py:
 #   secret = os.environ['CHAMELEON_VERIFICATION_SECRET']
@@ -41,26 +43,14 @@ SHAPE = re.compile(r'^[0-9a-f]{64}-[1-9][0-9]*$')
 def main():
     if len(sys.argv) != 4:
         sys.exit('usage: python3 chameleon.py <identities.json> <chameleon.json> <outdir>')
-    with open(sys.argv[1], encoding='utf-8') as f:
-        inp = json.load(f)
-    with open(sys.argv[2], encoding='utf-8') as f:
-        cham = json.load(f)
+    cham, jobs, refused = deal(sys.argv[1], sys.argv[2])
     if not SHAPE.match(cham['example']):
         sys.exit('chameleon.py: the example is not hex-seconds')
-    vectors, refused, k = [], [], 0
-    for ident in inp['identities']:
-        secret = inp['secrets'][ident['secret']]
-        uid, email = ident.get('userId'), ident.get('email')
-        rec = {'name': ident['name'], 'secret': secret, 'userId': uid or '', 'email': email or '',
-               'expires': '', 'expiresAt': ''}
-        if uid is None:
-            refused.append(rec)
-            continue
-        stamp = cham['stamps'][k % len(cham['stamps'])]
-        k += 1
-        res = sample(secret, uid, FixedClock(stamp, cham['millis']))
+    vectors = []
+    for rec, stamp in jobs:
+        res = sample(rec['secret'], rec['userId'], FixedClock(stamp, cham['millis']))
         if res['timestamp'] != stamp or not SHAPE.match(res['signature']):
-            sys.exit('chameleon.py: %s: %s for stamp %s' % (ident['name'], res['signature'], stamp))
+            sys.exit('chameleon.py: %s: %s for stamp %s' % (rec['name'], res['signature'], stamp))
         rec.update(res)
         vectors.append(rec)
     doc = {

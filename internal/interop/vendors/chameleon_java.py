@@ -16,6 +16,8 @@ import re
 import subprocess
 import sys
 
+from chameleon_input import deal
+
 SHAPE = re.compile(r'^([0-9a-f]{64})-([1-9][0-9]*)$')
 
 
@@ -25,20 +27,7 @@ def b64(s):
 
 def main():
     id_file, stamp_file, out_dir = sys.argv[1:4]
-    with open(id_file, encoding='utf-8') as f:
-        inp = json.load(f)
-    with open(stamp_file, encoding='utf-8') as f:
-        cham = json.load(f)
-    jobs, refused = [], []
-    for ident in inp['identities']:
-        secret = inp['secrets'][ident['secret']]
-        uid, email = ident.get('userId'), ident.get('email')
-        rec = {'name': ident['name'], 'secret': secret, 'userId': uid or '', 'email': email or '',
-               'expires': '', 'expiresAt': ''}
-        if uid is None:
-            refused.append(rec)
-            continue
-        jobs.append((rec, cham['stamps'][len(jobs) % len(cham['stamps'])]))
+    cham, jobs, refused = deal(id_file, stamp_file)
     here = os.path.dirname(os.path.abspath(__file__))
     stdin = ''.join('%s %s %s %d\n' % (b64(r['secret']), b64(r['userId']), stamp, cham['millis']) for r, stamp in jobs)
     run = subprocess.run(['java', '-Dfile.encoding=UTF-8', os.path.join(here, 'Chameleon.java')],
